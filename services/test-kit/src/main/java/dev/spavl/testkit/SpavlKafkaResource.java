@@ -42,6 +42,7 @@ public class SpavlKafkaResource implements QuarkusTestResourceLifecycleManager {
         } catch (RuntimeException e) {
             registryStart.thenAccept(RegistryProcess::close);
             broker.close();
+            broker = null;
             throw e;
         }
         current = this;

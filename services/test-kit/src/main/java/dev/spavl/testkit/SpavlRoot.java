@@ -11,15 +11,19 @@ public final class SpavlRoot {
 
     public static Path locate() {
         String configured = System.getProperty("spavl.root");
-        if (configured != null && !configured.isBlank() && Files.isRegularFile(Path.of(configured, "spavl"))) {
+        if (configured != null && !configured.isBlank() && isRoot(Path.of(configured))) {
             return Path.of(configured).toAbsolutePath().normalize();
         }
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("spavl")) && Files.isDirectory(p.resolve("schemas"))) {
+            if (isRoot(p)) {
                 return p;
             }
         }
         throw new IllegalStateException("cannot find the spavl repository root from " + Path.of("").toAbsolutePath()
                 + " (set -Dspavl.root=<checkout>)");
+    }
+
+    private static boolean isRoot(Path p) {
+        return Files.isRegularFile(p.resolve("mvnw")) && Files.isRegularFile(p.resolve("schemas/topics.yaml"));
     }
 }

@@ -1,0 +1,22 @@
+package dev.spavl.packager.rest;
+
+import dev.spavl.packager.persistence.RunEntity;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** A run as the packager's API shows it. */
+public record RunView(String runId, String sourceKind, String sourceUri, String fanOut, Integer sampleSize,
+                      long seed, List<String> questionTypes, List<String> targets, Integer imageLimit,
+                      String requestedBy, Instant requestedAt, Instant recordedAt) {
+
+    static RunView of(RunEntity r) {
+        return new RunView(r.runId, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed,
+                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.recordedAt);
+    }
+
+    private static List<String> split(String csv) {
+        return csv == null || csv.isEmpty() ? List.of() : Arrays.asList(csv.split(","));
+    }
+}

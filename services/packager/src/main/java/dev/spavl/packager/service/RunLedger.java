@@ -1,0 +1,71 @@
+package dev.spavl.packager.service;
+
+import dev.spavl.events.RunRequested;
+import dev.spavl.packager.persistence.ProcessedEvent;
+import dev.spavl.packager.persistence.RunEntity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.stream.Collectors;
+
+/**
+ * Records every requested run from spavl.runs. Idempotent: the event id is stored in the same
+ * transaction as the run, so a redelivery (after a crash before the offset commit) changes nothing.
+ */
+@ApplicationScoped
+public class RunLedger {
+
+    static final String CONSUMER = "packager.run-ledger";
+    private static final Logger LOG = Logger.getLogger(RunLedger.class);
+
+    private final MeterRegistry metrics;
+
+    public RunLedger(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    @Incoming("runs")
+    @WithTransaction
+    public Uni<Void> onRunRequested(RunRequested event) {
+        return ProcessedEvent.<ProcessedEvent>findById(event.getEventId()).flatMap(seen -> {
+            if (seen != null) {
+                LOG.debugf("duplicate event %s for run %s skipped", event.getEventId(), event.getRunId());
+                count("duplicate");
+                return Uni.createFrom().voidItem();
+            }
+            return toEntity(event).persist()
+                    .call(() -> ProcessedEvent.of(event.getEventId(), CONSUMER, "runs").persist())
+                    .invoke(() -> {
+                        LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(), event.getSourceUri());
+                        count("applied");
+                    })
+                    .replaceWithVoid();
+        });
+    }
+
+    private void count(String outcome) {
+        metrics.counter("spavl.packager.events", "event", "RunRequested", "outcome", outcome).increment();
+    }
+
+    static RunEntity toEntity(RunRequested e) {
+        RunEntity r = new RunEntity();
+        r.runId = e.getRunId();
+        r.sourceKind = e.getSourceKind().name();
+        r.sourceUri = e.getSourceUri();
+        r.fanOut = e.getFanOut().name();
+        r.sampleSize = e.getSampleSize();
+        r.seed = e.getSeed();
+        r.questionTypes = e.getQuestionTypes().stream().map(Enum::name).collect(Collectors.joining(","));
+        r.targets = String.join(",", e.getTargets());
+        r.imageLimit = e.getImageLimit();
+        r.requestedBy = e.getRequestedBy();
+        r.requestedAt = e.getRequestedAt();
+        r.recordedAt = Instant.now();
+        return r;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.spavl.packager;
+
+import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.FanOutMode;
+import dev.spavl.events.QuestionType;
+import dev.spavl.events.RunRequested;
+import dev.spavl.events.SourceKind;
+import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PostgresDatabaseResource;
+import dev.spavl.testkit.SpavlKafkaResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/** The packager against a real broker, a real registry and a real PostgreSQL database. */
+@QuarkusTest
+@WithTestResource(SpavlKafkaResource.class)
+@WithTestResource(PostgresDatabaseResource.class)
+class RunLedgerTest {
+
+    @Test
+    void recordsARunFromTheRunsTopicAndServesIt() {
+        RunRequested event = run("ledger-1");
+        AvroTopicClient.forCurrentTestResource().send("spavl.runs", event.getRunId(), event);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/runs/{id}", event.getRunId()).then()
+                        .statusCode(200)
+                        .body("runId", equalTo(event.getRunId()))
+                        .body("sourceUri", equalTo("/data/spa-vl/train"))
+                        .body("fanOut", equalTo("SAMPLE"))
+                        .body("sampleSize", equalTo(3))
+                        .body("questionTypes[1]", equalTo("HARD_QUESTION")));
+    }
+
+    @Test
+    void aRedeliveredEventIsAppliedOnce() {
+        RunRequested event = run("ledger-dup");
+        AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
+        kafka.send("spavl.runs", event.getRunId(), event);
+        kafka.send("spavl.runs", event.getRunId(), event);
+        RunRequested marker = run("ledger-after-dup");
+        kafka.send("spavl.runs", marker.getRunId(), marker);
+
+        // spavl.runs has one partition: once the marker is recorded, both copies were consumed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/runs/{id}", marker.getRunId()).then().statusCode(200));
+        given().get("/q/metrics").then()
+                .body(containsString("spavl_packager_events_total{event=\"RunRequested\",outcome=\"duplicate\"} 1.0"));
+    }
+
+    @Test
+    void unknownRunIsA404WithAReason() {
+        given().get("/api/runs/{id}", "run-does-not-exist").then()
+                .statusCode(404)
+                .body("runId", equalTo("run-does-not-exist"))
+                .body("reason", containsString("not recorded"));
+    }
+
+    @Test
+    void badPageSizeIsRejectedWithTheParameterNamed() {
+        given().get("/api/runs?limit=0").then().statusCode(400).body("parameter", equalTo("limit"));
+    }
+
+    @Test
+    void healthAndMetricsAreServed() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    private static RunRequested run(String key) {
+        String runId = Ids.of("run", key);
+        return RunRequested.newBuilder()
+                .setEventId(Ids.event("RunRequested", runId))
+                .setRunId(runId)
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setSourceKind(SourceKind.FOLDER_TREE)
+                .setSourceUri("/data/spa-vl/train")
+                .setFanOut(FanOutMode.SAMPLE)
+                .setSampleSize(3)
+                .setSeed(7L)
+                .setQuestionTypes(List.of(QuestionType.EASY_QUESTION, QuestionType.HARD_QUESTION))
+                .setTargets(List.of())
+                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .build();
+    }
+}
