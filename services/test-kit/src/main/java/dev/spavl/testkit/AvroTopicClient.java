@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,12 +55,10 @@ public final class AvroTopicClient {
         }
     }
 
-    /** Reads from the beginning until {@code count} records arrived or the timeout passed. */
-    public <T extends SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, int count, Duration timeout) {
+    /** Every record of the topic from the beginning up to its end at the time of the call. */
+    public <T extends SpecificRecord> List<ConsumerRecord<String, T>> readAll(String topic, Duration timeout) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cfg.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         cfg.put("apicurio.registry.url", registryUrl);
         cfg.put("apicurio.registry.use-specific-avro-reader", "true");
@@ -68,12 +66,23 @@ public final class AvroTopicClient {
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         List<ConsumerRecord<String, T>> out = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(cfg)) {
-            consumer.subscribe(List.of(topic));
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("did not reach the end of " + topic + " within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
             }
         }
         return out;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 }

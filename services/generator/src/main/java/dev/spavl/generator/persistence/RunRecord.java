@@ -1,0 +1,52 @@
+package dev.spavl.generator.persistence;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** A run the generator accepted; the generator's own progress record. */
+@Entity
+@Table(name = "runs")
+public class RunRecord extends PanacheEntityBase {
+
+    public enum Status { REQUESTED }
+
+    @Id
+    @Column(name = "run_id")
+    public String runId;
+    @Column(name = "idempotency_key", unique = true)
+    public String idempotencyKey;
+    @Column(nullable = false)
+    public String status;
+    @Column(name = "source_kind", nullable = false)
+    public String sourceKind;
+    @Column(name = "source_uri", nullable = false)
+    public String sourceUri;
+    @Column(name = "fan_out", nullable = false)
+    public String fanOut;
+    @Column(name = "sample_size")
+    public Integer sampleSize;
+    @Column(nullable = false)
+    public long seed;
+    @Column(name = "question_types", nullable = false)
+    public String questionTypes;
+    @Column(nullable = false)
+    public String targets;
+    @Column(name = "image_limit")
+    public Integer imageLimit;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    @Column(name = "requested_at", nullable = false)
+    public Instant requestedAt;
+    @Column(name = "event_id", nullable = false)
+    public String eventId;
+
+    public static Uni<RunRecord> findByIdempotencyKey(String key) {
+        return find("idempotencyKey", key).firstResult();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.spavl.responder.service;
+
+import dev.spavl.contracts.ids.Ids;
+import dev.spavl.contracts.topics.TopicCatalog;
+import dev.spavl.events.ResponderHeartbeat;
+import dev.spavl.events.ResponderStatus;
+import dev.spavl.responder.config.LaneSelection;
+import dev.spavl.responder.config.ResponderConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Announces every hosted lane on the compacted spavl.responders topic: ACTIVE at start and on every
+ * interval, DRAINING at shutdown. The latest record per model tells the generator who is alive.
+ */
+@ApplicationScoped
+public class LaneHeartbeats {
+
+    private static final Logger LOG = Logger.getLogger(LaneHeartbeats.class);
+    private static final Duration SHUTDOWN_SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final MutinyEmitter<ResponderHeartbeat> responders;
+    private final ResponderConfig config;
+    private final MeterRegistry metrics;
+    private final String version;
+    private final List<String> lanes;
+    private final String instance;
+    private final AtomicLong sequence = new AtomicLong();
+    /** Start time of this process: with the sequence it makes heartbeat ids unique across restarts. */
+    private final long startedAt = System.currentTimeMillis();
+    private volatile boolean draining;
+
+    public LaneHeartbeats(@Channel("responders") MutinyEmitter<ResponderHeartbeat> responders, ResponderConfig config,
+                          MeterRegistry metrics, @ConfigProperty(name = "quarkus.application.version") String version) {
+        this.responders = responders;
+        this.config = config;
+        this.metrics = metrics;
+        this.version = version;
+        this.lanes = LaneSelection.parse(config.models(), TopicCatalog.bundled().defaultModels());
+        this.instance = config.instance().orElseGet(LaneHeartbeats::hostName);
+    }
+
+    public List<String> lanes() {
+        return lanes;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        LOG.infof("responder instance %s hosts %d lane(s): %s", instance, lanes.size(), lanes);
+        announce(ResponderStatus.ACTIVE).subscribe().with(x -> { }, f -> LOG.errorf(f, "start heartbeat failed"));
+    }
+
+    @Scheduled(every = "${spavl.responder.heartbeat-interval:30s}", delayed = "${spavl.responder.heartbeat-interval:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> periodic() {
+        return draining ? Uni.createFrom().voidItem() : announce(ResponderStatus.ACTIVE);
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        draining = true;
+        try {
+            announce(ResponderStatus.DRAINING).await().atMost(SHUTDOWN_SEND_TIMEOUT);
+            LOG.infof("lanes %s announced DRAINING", lanes);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not announce DRAINING for %s; the lanes will look alive until their heartbeat expires", lanes);
+        }
+    }
+
+    Uni<Void> announce(ResponderStatus status) {
+        return Uni.join().all(lanes.stream().map(model -> send(model, status)).toList()).andFailFast().replaceWithVoid();
+    }
+
+    private Uni<Void> send(String model, ResponderStatus status) {
+        long seq = sequence.incrementAndGet();
+        ResponderHeartbeat beat = ResponderHeartbeat.newBuilder()
+                .setEventId(Ids.event("ResponderHeartbeat", model, instance, startedAt, seq))
+                .setRunId(null)
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setModelId(model)
+                .setProvider(config.provider())
+                .setStatus(status)
+                .setInstance(instance)
+                .setConcurrency(config.concurrency())
+                .setVersion(version)
+                .setIntervalMs(config.heartbeatInterval().toMillis())
+                .build();
+        Message<ResponderHeartbeat> msg = Message.of(beat)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(model).build());
+        return responders.sendMessage(msg)
+                .invoke(() -> metrics.counter("spavl.responder.heartbeats", "model", model, "status", status.name()).increment())
+                .onFailure().invoke(f -> {
+                    metrics.counter("spavl.responder.heartbeat.failures", "model", model).increment();
+                    LOG.errorf(f, "heartbeat %s for lane %s (instance %s) not published", status, model, instance);
+                });
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}

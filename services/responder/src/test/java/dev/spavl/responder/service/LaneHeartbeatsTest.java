@@ -1,0 +1,52 @@
+package dev.spavl.responder.service;
+
+import dev.spavl.events.ResponderHeartbeat;
+import dev.spavl.events.ResponderStatus;
+import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.SpavlKafkaResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+/** Every lane announces itself on the compacted responders topic through the real registry. */
+@QuarkusTest
+@WithTestResource(SpavlKafkaResource.class)
+class LaneHeartbeatsTest {
+
+    @Test
+    void everyDefaultLaneIsAnnouncedActiveKeyedByModel() {
+        List<String> models = SpavlKafkaResource.defaultModels();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<ConsumerRecord<String, ResponderHeartbeat>> beats = AvroTopicClient.forCurrentTestResource()
+                    .readAll("spavl.responders", Duration.ofSeconds(10));
+            Map<String, ResponderHeartbeat> latest = beats.stream()
+                    .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
+            assertThat(latest).containsOnlyKeys(models);
+            assertThat(latest.values()).allSatisfy(b -> {
+                assertThat(b.getStatus()).isEqualTo(ResponderStatus.ACTIVE);
+                assertThat(b.getProvider()).isEqualTo("simulated");
+                assertThat(b.getRunId()).isNull();
+                assertThat(b.getIntervalMs()).isEqualTo(30_000L);
+            });
+        });
+        given().get("/q/metrics").then()
+                .body(containsString("spavl_responder_heartbeats_total{model=\"gemini-pro-vision-jb\",status=\"ACTIVE\"}"));
+    }
+
+    @Test
+    void healthIsUp() {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
