@@ -45,6 +45,7 @@ public final class AvroTopicClient {
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put("apicurio.registry.url", registryUrl);
         cfg.put("apicurio.registry.auto-register", "true");
+        cfg.put("apicurio.registry.dereference-schema", "true");
         // by class name: Kafka configures only the serdes it instantiates itself
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());

@@ -26,10 +26,15 @@ public final class RegistryProcess implements AutoCloseable {
     private final int port;
     private final Path log;
 
+    /** Stops the child if the test JVM ends without close() (a crashed or killed test run). */
+    private final Thread reaper;
+
     private RegistryProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.reaper = new Thread(process::destroyForcibly, "spavl-registry-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     public static RegistryProcess start() {
@@ -119,6 +124,11 @@ public final class RegistryProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {

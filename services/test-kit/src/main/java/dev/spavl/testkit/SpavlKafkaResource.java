@@ -39,7 +39,7 @@ public class SpavlKafkaResource implements QuarkusTestResourceLifecycleManager {
         try {
             provisionTopics(broker.bootstrapServers());
             registry = registryStart.join();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             registryStart.thenAccept(RegistryProcess::close);
             broker.close();
             broker = null;

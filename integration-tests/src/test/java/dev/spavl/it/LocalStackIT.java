@@ -1,0 +1,192 @@
+package dev.spavl.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The whole local stack as real processes, driven through {@code ./spavl}: a Kafka broker JVM,
+ * the registry JVM, the machine's PostgreSQL and the four service JVMs. In order: up, status,
+ * no twins, a clear port conflict, the smoke flow, an independent Python reader, and down.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackIT {
+
+    private static final List<String> COMPONENTS = List.of("kafka", "registry", "generator", "responder", "judge", "packager");
+    private final SpavlCommand spavl = new SpavlCommand("it-stack");
+    private final ObjectMapper json = new ObjectMapper();
+    private List<Long> pidsAfterUp = List.of();
+    private String runId;
+
+    @BeforeAll
+    void up() {
+        SpavlCommand.Result up = spavl.run("up");
+        assertThat(up.exitCode()).as("./spavl up output:%n%s", up.output()).isZero();
+        pidsAfterUp = spavl.recordedPids();
+    }
+
+    @AfterAll
+    void purge() {
+        // whatever happened above: leave no process, no state directory and no database behind
+        spavl.run("down", "--purge");
+    }
+
+    @Test
+    @Order(1)
+    void upBringsEveryComponentToHealthyAndStatusJsonSaysSo() throws IOException {
+        SpavlCommand.Result status = spavl.run("status", "--json");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        JsonNode root = json.readTree(status.output());
+        assertThat(root.path("healthy").asBoolean()).isTrue();
+        List<String> names = new ArrayList<>();
+        for (JsonNode c : root.path("components")) {
+            names.add(c.path("name").asText());
+            assertThat(c.path("healthy").asBoolean()).as("%s healthy", c.path("name").asText()).isTrue();
+            assertThat(c.path("pid").asLong()).isPositive();
+        }
+        assertThat(names).containsExactlyElementsOf(COMPONENTS);
+        assertThat(root.path("postgres").path("healthy").asBoolean()).isTrue();
+        assertThat(pidsAfterUp).hasSize(COMPONENTS.size());
+    }
+
+    @Test
+    @Order(2)
+    void secondUpStartsNoTwins() {
+        SpavlCommand.Result again = spavl.run("up");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).contains("kafka already running", "packager already running");
+        assertThat(spavl.recordedPids()).containsExactlyInAnyOrderElementsOf(pidsAfterUp);
+    }
+
+    @Test
+    @Order(3)
+    void aPortTakenBySomethingElseGivesAClearError() throws IOException {
+        SpavlCommand other = new SpavlCommand("it-conflict");
+        try (ServerSocket squatter = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            other.env.put("SPAVL_KAFKA_PORT", Integer.toString(squatter.getLocalPort()));
+            SpavlCommand.Result up = other.run("up");
+            assertThat(up.exitCode()).isNotZero();
+            assertThat(up.output()).contains("port " + squatter.getLocalPort() + ", needed by kafka, is taken by another process")
+                    .contains("SPAVL_KAFKA_PORT");
+            assertThat(other.recordedPids()).as("nothing was started").isEmpty();
+        } finally {
+            other.run("down", "--purge");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void smokeFlowGeneratorToPackagerThroughKafkaAndPostgres() {
+        runId = given().baseUri(spavl.url("generator")).contentType("application/json")
+                .body("{\"source\":\"/data/spa-vl/train\",\"fanOut\":\"sample:3\",\"seed\":2406}")
+                .post("/api/runs")
+                .then().statusCode(202).extract().path("runId");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                given().baseUri(spavl.url("packager")).get("/api/runs/{id}", runId)
+                        .then().statusCode(200)
+                        .body("runId", equalTo(runId))
+                        .body("fanOut", equalTo("SAMPLE"))
+                        .body("sampleSize", equalTo(3))
+                        .body("seed", equalTo(2406)));
+    }
+
+    @Test
+    @Order(5)
+    void confluentsPythonClientReadsTheEventJavaWrote() throws Exception {
+        Assumptions.assumeTrue(runId != null, "the smoke flow did not produce a run");
+        Path script = SpavlCommand.ROOT.resolve("integration-tests/src/test/python/read_avro_topic.py");
+        Process probe = new ProcessBuilder("/usr/bin/python3", "-c",
+                "import confluent_kafka.avro.serializer.message_serializer, confluent_kafka.avro.cached_schema_registry_client")
+                .redirectErrorStream(true).start();
+        boolean available = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        Assumptions.assumeTrue(available, "Confluent's Python client is not installed (Debian: apt-get install "
+                + "python3-confluent-kafka python3-avro python3-requests); skipping the independent-reader check");
+
+        Process reader = new ProcessBuilder("/usr/bin/python3", script.toString(),
+                "127.0.0.1:" + spavl.port("kafka"),
+                "http://127.0.0.1:" + spavl.port("registry") + "/apis/ccompat/v7",
+                "spavl.runs", "1", "30")
+                .redirectErrorStream(true).start();
+        assertThat(reader.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(reader.exitValue()).as(out).isZero();
+
+        JsonNode record = json.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertThat(record.path("magic").asInt()).as("Confluent wire format magic byte").isZero();
+        assertThat(record.path("schema_id").asInt()).isPositive();
+        assertThat(record.path("key").asText()).isEqualTo(runId);
+        JsonNode value = record.path("value");
+        assertThat(value.path("run_id").asText()).isEqualTo(runId);
+        assertThat(value.path("fan_out").asText()).isEqualTo("SAMPLE");
+        assertThat(value.path("sample_size").asInt()).isEqualTo(3);
+        assertThat(value.path("question_types").size()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(6)
+    void logsCommandShowsAComponentsLog() {
+        SpavlCommand.Result logs = spavl.run("logs", "packager");
+        assertThat(logs.exitCode()).isZero();
+        assertThat(logs.output()).contains("spavl-packager");
+        assertThat(spavl.run("logs", "nope").output()).contains("unknown component 'nope'");
+    }
+
+    @Test
+    @Order(7)
+    void downStopsExactlyWhatUpStartedAndLeavesNoProcess() {
+        SpavlCommand.Result down = spavl.run("down");
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        for (long pid : pidsAfterUp) {
+            assertThat(executing(pid)).as("pid %d still executing", pid).isFalse();
+        }
+        SpavlCommand.Result status = spavl.run("status", "--json");
+        assertThat(status.exitCode()).isNotZero();
+        assertThat(status.output()).contains("\"healthy\":false");
+        for (String service : List.of("generator", "packager")) {
+            assertThat(portOpen(spavl.port(service))).as("%s port closed", service).isFalse();
+        }
+    }
+
+    /** Present and not a zombie: an exited process may wait as state Z until init reaps it. */
+    private static boolean executing(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static boolean portOpen(int port) {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.spavl.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code ./spavl} command against a stack of its own: its own state directory under
+ * target/, free ports, its own database names, so it never meets a developer's running stack.
+ */
+final class SpavlCommand {
+
+    record Result(int exitCode, String output) {
+    }
+
+    static final Path ROOT = locateRoot();
+
+    final Path home;
+    final Map<String, String> env = new HashMap<>();
+    final String dbPrefix;
+
+    SpavlCommand(String name) {
+        this.home = ROOT.resolve("integration-tests/target/" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
+        this.dbPrefix = "spavl_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+        env.put("SPAVL_HOME", home.toString());
+        env.put("SPAVL_DB_PREFIX", dbPrefix);
+        for (String component : List.of("KAFKA", "CONTROLLER", "REGISTRY", "GENERATOR", "RESPONDER", "JUDGE", "PACKAGER")) {
+            env.put("SPAVL_" + component + "_PORT", Integer.toString(freePort()));
+        }
+    }
+
+    int port(String component) {
+        return Integer.parseInt(env.get("SPAVL_" + component.toUpperCase() + "_PORT"));
+    }
+
+    String url(String service) {
+        return "http://127.0.0.1:" + port(service);
+    }
+
+    Result run(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("spavl").toString());
+        cmd.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("spavl-cmd", ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("./spavl " + String.join(" ", args) + " did not finish in 10 minutes");
+            }
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            Files.deleteIfExists(out);
+            return new Result(p.exitValue(), output);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run ./spavl: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** PIDs recorded by the stack, read before `down` removes them. */
+    List<Long> recordedPids() {
+        Path pids = home.resolve("pids");
+        if (!Files.isDirectory(pids)) {
+            return List.of();
+        }
+        try (var files = Files.list(pids)) {
+            return files.map(f -> {
+                try {
+                    return Long.parseLong(Files.readString(f).trim());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path locateRoot() {
+        String configured = System.getProperty("spavl.root");
+        if (configured != null && Files.isRegularFile(Path.of(configured, "spavl"))) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("spavl")) && Files.isRegularFile(p.resolve("schemas/topics.yaml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the repository root from " + here);
+    }
+}
