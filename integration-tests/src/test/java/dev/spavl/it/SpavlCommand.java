@@ -1,7 +1,8 @@
 package dev.spavl.it;
 
+import dev.spavl.testkit.ChildJvm;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class SpavlCommand {
         env.put("SPAVL_HOME", home.toString());
         env.put("SPAVL_DB_PREFIX", dbPrefix);
         for (String component : List.of("KAFKA", "CONTROLLER", "REGISTRY", "GENERATOR", "RESPONDER", "JUDGE", "PACKAGER")) {
-            env.put("SPAVL_" + component + "_PORT", Integer.toString(freePort()));
+            env.put("SPAVL_" + component + "_PORT", Integer.toString(ChildJvm.freePort()));
         }
     }
 
@@ -84,14 +85,6 @@ final class SpavlCommand {
                     throw new IllegalStateException(e);
                 }
             }).toList();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

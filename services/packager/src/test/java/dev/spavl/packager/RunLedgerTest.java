@@ -10,14 +10,17 @@ import dev.spavl.testkit.PostgresDatabaseResource;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -57,6 +60,23 @@ class RunLedgerTest {
                 given().get("/api/runs/{id}", marker.getRunId()).then().statusCode(200));
         given().get("/q/metrics").then()
                 .body(containsString("spavl_packager_events_total{event=\"RunRequested\",outcome=\"duplicate\"} 1.0"));
+    }
+
+    @Test
+    void aRecordThatIsNotAvroGoesToTheDeadLetterTopicAndTheLedgerKeepsGoing() {
+        AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
+        kafka.sendRaw("spavl.runs", "run-poison", "this is not Avro".getBytes(StandardCharsets.UTF_8));
+        RunRequested next = run("ledger-after-poison");
+        kafka.send("spavl.runs", next.getRunId(), next);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/runs/{id}", next.getRunId()).then().statusCode(200));
+        List<ConsumerRecord<String, byte[]>> dead = kafka.readAllRaw("spavl.runs.dlq", Duration.ofSeconds(10));
+        assertThat(dead).filteredOn(r -> "run-poison".equals(r.key())).singleElement().satisfies(r -> {
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("this is not Avro");
+            assertThat(r.headers().lastHeader("dead-letter-reason")).as("reason header").isNotNull();
+        });
+        given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test

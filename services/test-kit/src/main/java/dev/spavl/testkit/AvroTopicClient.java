@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -58,15 +60,37 @@ public final class AvroTopicClient {
 
     /** Every record of the topic from the beginning up to its end at the time of the call. */
     public <T extends SpecificRecord> List<ConsumerRecord<String, T>> readAll(String topic, Duration timeout) {
+        return readAll(topic, timeout, AvroKafkaDeserializer.class.getName());
+    }
+
+    /** Every record as raw bytes: for dead-letter topics, whose values may not be Avro at all. */
+    public List<ConsumerRecord<String, byte[]>> readAllRaw(String topic, Duration timeout) {
+        return readAll(topic, timeout, ByteArrayDeserializer.class.getName());
+    }
+
+    /** Writes bytes as they are: a record no Avro reader can decode, for fault tests. */
+    public void sendRaw(String topic, String key, byte[] value) {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(cfg)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <V> List<ConsumerRecord<String, V>> readAll(String topic, Duration timeout, String valueDeserializer) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         cfg.put("apicurio.registry.url", registryUrl);
         cfg.put("apicurio.registry.use-specific-avro-reader", "true");
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(cfg)) {
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, valueDeserializer);
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(cfg)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
