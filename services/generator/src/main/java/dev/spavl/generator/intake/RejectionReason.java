@@ -23,5 +23,7 @@ public enum RejectionReason {
     /** The bytes do not decode as the image they claim to be. */
     CORRUPT,
     /** Smaller than the configured minimum width or height. */
-    TOO_SMALL
+    TOO_SMALL,
+    /** The prompt writer (a model) failed for this image in every allowed round. */
+    PROMPT_WRITING_FAILED
 }

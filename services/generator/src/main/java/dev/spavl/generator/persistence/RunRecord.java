@@ -14,7 +14,8 @@ import java.time.Instant;
 @Table(name = "runs")
 public class RunRecord extends PanacheEntityBase {
 
-    public enum Status { REQUESTED }
+    /** REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED; FAILED: the input could not be read. */
+    public enum Status { REQUESTED, RUNNING, COMPLETED, FAILED }
 
     @Id
     @Column(name = "run_id")
@@ -45,6 +46,27 @@ public class RunRecord extends PanacheEntityBase {
     public Instant requestedAt;
     @Column(name = "event_id", nullable = false)
     public String eventId;
+    @Column(name = "images_total")
+    public int imagesTotal;
+    @Column(name = "images_accepted")
+    public int imagesAccepted;
+    @Column(name = "images_rejected")
+    public int imagesRejected;
+    @Column(name = "images_duplicate")
+    public int imagesDuplicate;
+    @Column(name = "questions_easy")
+    public int questionsEasy;
+    @Column(name = "questions_hard")
+    public int questionsHard;
+    @Column(name = "statements_hard")
+    public int statementsHard;
+    @Column(name = "requests_dispatched")
+    public int requestsDispatched;
+    @Column(name = "responses_received")
+    public int responsesReceived;
+    public String failure;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
 
     public static Uni<RunRecord> findByIdempotencyKey(String key) {
         return find("idempotencyKey", key).firstResult();

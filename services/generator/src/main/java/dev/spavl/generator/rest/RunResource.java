@@ -1,10 +1,14 @@
 package dev.spavl.generator.rest;
 
 import dev.spavl.generator.persistence.RunRecord;
+import dev.spavl.generator.persistence.RunItem;
 import dev.spavl.generator.service.RunIntake;
+import dev.spavl.generator.service.RunWorker;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -24,10 +28,14 @@ public class RunResource {
 
     static final int MAX_KEY_LENGTH = 200;
 
-    private final RunIntake intake;
+    static final int MAX_PAGE = 1000;
 
-    public RunResource(RunIntake intake) {
+    private final RunIntake intake;
+    private final RunWorker worker;
+
+    public RunResource(RunIntake intake, RunWorker worker) {
         this.intake = intake;
+        this.worker = worker;
     }
 
     /**
@@ -49,7 +57,7 @@ public class RunResource {
                         .entity(Map.of("error", "invalid run request", "problems", outcome.problems()))
                         .build();
             }
-            RunView view = RunView.of(outcome.run());
+            RunView view = RunView.of(outcome.run(), worker.waitingReason(outcome.run().runId));
             return (outcome.created() ? Response.accepted(view) : Response.ok(view))
                     .location(URI.create("/api/runs/" + view.runId()))
                     .build();
@@ -64,6 +72,30 @@ public class RunResource {
                 ? Response.status(Response.Status.NOT_FOUND)
                         .entity(Map.of("error", "run not found", "runId", runId, "reason", "no run with this id was accepted"))
                         .build()
-                : Response.ok(RunView.of(run)).build());
+                : Response.ok(RunView.of(run, worker.waitingReason(runId))).build());
+    }
+
+    /** The per-run rejection report: every row not taken, with where it was and why. */
+    @GET
+    @Path("/{runId}/rejections")
+    @WithSession
+    public Uni<Response> rejections(@PathParam("runId") String runId, @QueryParam("offset") @DefaultValue("0") int offset,
+                                    @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST)
+                    .entity(Map.of("error", "invalid paging", "reason", "offset >= 0 and 1 <= limit <= " + MAX_PAGE)).build());
+        }
+        return RunRecord.<RunRecord>findById(runId).flatMap(run -> run == null
+                ? Uni.createFrom().item(Response.status(Response.Status.NOT_FOUND)
+                        .entity(Map.of("error", "run not found", "runId", runId, "reason", "no run with this id was accepted")).build())
+                : RunItem.rejected(runId, offset, limit).map(items -> Response.ok(Map.of(
+                        "runId", runId,
+                        "total", run.imagesRejected,
+                        "rejections", items.stream().map(i -> new Rejection(i.rowNo, i.sourceRef, i.reason, i.detail)).toList()))
+                        .build()));
+    }
+
+    /** One rejected row. */
+    public record Rejection(int row, String reference, String reason, String detail) {
     }
 }

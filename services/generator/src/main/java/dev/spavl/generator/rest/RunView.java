@@ -6,14 +6,22 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** A run as the generator's API shows it. */
-public record RunView(String runId, String status, String sourceKind, String sourceUri, String fanOut,
-                      Integer sampleSize, long seed, List<String> questionTypes, List<String> targets,
-                      Integer imageLimit, String requestedBy, Instant requestedAt, String eventId) {
+/** A run and its progress as the generator's API shows it. */
+public record RunView(String runId, String status, String waitingFor, String failure, String sourceKind, String sourceUri,
+                      String fanOut, Integer sampleSize, long seed, List<String> questionTypes, List<String> targets,
+                      Integer imageLimit, String requestedBy, Instant requestedAt, String eventId, Progress progress) {
 
-    static RunView of(RunRecord r) {
-        return new RunView(r.runId, r.status, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed,
-                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.eventId);
+    /** Counts kept in PostgreSQL as the run advances. */
+    public record Progress(int imagesTotal, int imagesAccepted, int imagesRejected, int imagesDuplicate,
+                           int easyQuestions, int hardQuestions, int hardStatements, int requestsDispatched,
+                           int responsesReceived, Instant updatedAt) {
+    }
+
+    static RunView of(RunRecord r, String waitingFor) {
+        return new RunView(r.runId, r.status, waitingFor, r.failure, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed,
+                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.eventId,
+                new Progress(r.imagesTotal, r.imagesAccepted, r.imagesRejected, r.imagesDuplicate, r.questionsEasy,
+                        r.questionsHard, r.statementsHard, r.requestsDispatched, r.responsesReceived, r.updatedAt));
     }
 
     private static List<String> split(String csv) {

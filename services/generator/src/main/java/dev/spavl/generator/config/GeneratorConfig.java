@@ -1,0 +1,105 @@
+package dev.spavl.generator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Generator settings (prefix spavl.generator; env SPAVL_GENERATOR_...). Defaults are the documented ones. */
+@ConfigMapping(prefix = "spavl.generator")
+public interface GeneratorConfig {
+
+    /** Folders local input may come from (comma-separated); relative sources resolve against the first. */
+    @WithDefault("input")
+    List<String> inputRoots();
+
+    /** Allow image URLs that resolve to loopback, private or link-local addresses (off: no SSRF). */
+    @WithDefault("false")
+    boolean allowPrivateUrls();
+
+    /** Connect and read timeout of an image download. */
+    @WithDefault("10s")
+    Duration urlTimeout();
+
+    Images images();
+
+    Taxonomy taxonomy();
+
+    Worker worker();
+
+    Writer writer();
+
+    interface Images {
+        /** Largest accepted image file, in bytes. */
+        @WithDefault("20971520")
+        long maxBytes();
+
+        /** Largest width x height read from the header before decoding (decompression bombs). */
+        @WithDefault("40000000")
+        long maxPixels();
+
+        /** SPA-VL filtered low-resolution images. */
+        @WithDefault("64")
+        int minWidth();
+
+        @WithDefault("64")
+        int minHeight();
+    }
+
+    interface Taxonomy {
+        /** A taxonomy TSV replacing the bundled SPA-VL one (class1, class2, class3, provenance). */
+        Optional<String> path();
+
+        /** Search keywords TSV for a replaced taxonomy (class1..3 + six keywords). */
+        Optional<String> keywordsPath();
+    }
+
+    interface Worker {
+        /** How often the worker looks for runs with work to do. */
+        @WithDefault("500ms")
+        Duration poll();
+
+        /** Images of a run processed per worker round. */
+        @WithDefault("16")
+        int batchSize();
+
+        /** Images fetched, checked, stored and written in parallel. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Rounds an image may fail in prompt writing before it is rejected (each round retries the model calls). */
+        @WithDefault("3")
+        int maxItemAttempts();
+
+        /** Backpressure: stop dispatching a run's questions while this many requests await a response. */
+        @WithDefault("2000")
+        int maxOutstandingRequests();
+    }
+
+    interface Writer {
+        /** template (offline, simulated), openai, gemini or anthropic. */
+        @WithDefault("template")
+        String provider();
+
+        /** Base URL of the model API (e.g. http://127.0.0.1:11434/v1 for Ollama). */
+        Optional<String> baseUrl();
+
+        /** Vision model for the description and the easy question. */
+        Optional<String> visionModel();
+
+        /** Text model for the hard question and the hard statement; defaults to the vision model. */
+        Optional<String> textModel();
+
+        /** Name of the environment variable holding the API key (never the key itself). */
+        Optional<String> apiKeyEnv();
+
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Attempts per model call on retryable errors (429, 5xx, timeouts), with exponential backoff. */
+        @WithDefault("4")
+        int maxAttempts();
+    }
+}

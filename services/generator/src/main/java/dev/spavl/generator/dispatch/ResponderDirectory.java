@@ -1,0 +1,63 @@
+package dev.spavl.generator.dispatch;
+
+import dev.spavl.events.ResponderHeartbeat;
+import dev.spavl.events.ResponderStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is alive, from the compacted spavl.responders topic: the latest heartbeat per model. A lane
+ * is live while ACTIVE and heard from within three of its heartbeat intervals; DRAINING and RETIRED
+ * lanes receive nothing new. Every generator instance reads the whole topic (its own consumer group).
+ */
+@ApplicationScoped
+public class ResponderDirectory {
+
+    private static final Logger LOG = Logger.getLogger(ResponderDirectory.class);
+    static final int MISSED_BEATS = 3;
+
+    private final Map<String, ResponderHeartbeat> latest = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    @Inject
+    public ResponderDirectory(MeterRegistry metrics) {
+        this(metrics, Clock.systemUTC());
+    }
+
+    ResponderDirectory(MeterRegistry metrics, Clock clock) {
+        this.clock = clock;
+        Gauge.builder("spavl.generator.live.responders", this, d -> d.live().size())
+                .description("responder lanes the generator currently dispatches to").register(metrics);
+    }
+
+    @Incoming("responders")
+    public void onHeartbeat(ResponderHeartbeat beat) {
+        ResponderHeartbeat previous = latest.put(beat.getModelId(), beat);
+        if (previous == null || previous.getStatus() != beat.getStatus()) {
+            LOG.infof("responder %s is %s (instance %s, provider %s)", beat.getModelId(), beat.getStatus(),
+                    beat.getInstance(), beat.getProvider());
+        }
+    }
+
+    /** Model ids that receive new questions now, sorted. */
+    public List<String> live() {
+        Instant now = clock.instant();
+        return latest.values().stream()
+                .filter(b -> b.getStatus() == ResponderStatus.ACTIVE)
+                .filter(b -> b.getOccurredAt().plus(Duration.ofMillis(b.getIntervalMs() * MISSED_BEATS)).isAfter(now))
+                .map(ResponderHeartbeat::getModelId)
+                .sorted()
+                .toList();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.spavl.generator.service;
+
+import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.ImageRegistered;
+import dev.spavl.events.QuestionGenerated;
+import dev.spavl.events.QuestionType;
+import dev.spavl.events.ResponseRequested;
+import dev.spavl.generator.persistence.QuestionRecord;
+import dev.spavl.generator.persistence.RunItem;
+import dev.spavl.generator.persistence.RunRecord;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Publishes one image's events and waits for the broker's acknowledgement of each: ImageRegistered
+ * (key image_id), QuestionGenerated (key question_id) and one ResponseRequested per chosen responder on
+ * that responder's own topic {@code <prefix>.requests.<model>} (key question_id). Event ids are
+ * deterministic, so publishing again after a crash produces duplicates consumers recognise.
+ */
+@ApplicationScoped
+public class QuestionPublisher {
+
+    private final MutinyEmitter<ImageRegistered> images;
+    private final MutinyEmitter<QuestionGenerated> questions;
+    private final MutinyEmitter<ResponseRequested> requests;
+    private final String topicPrefix;
+
+    public QuestionPublisher(@Channel("images") MutinyEmitter<ImageRegistered> images,
+                             @Channel("questions") MutinyEmitter<QuestionGenerated> questions,
+                             @Channel("requests") MutinyEmitter<ResponseRequested> requests,
+                             @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix) {
+        this.images = images;
+        this.questions = questions;
+        this.requests = requests;
+        this.topicPrefix = topicPrefix;
+    }
+
+    public Uni<Void> publish(RunRecord run, RunItem item, List<QuestionRecord> written) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<Uni<Void>> sends = new ArrayList<>();
+        sends.add(images.sendMessage(keyed(item.imageId, ImageRegistered.newBuilder()
+                .setEventId(Ids.event("ImageRegistered", run.runId, item.imageId))
+                .setRunId(run.runId)
+                .setOccurredAt(now)
+                .setImageId(item.imageId)
+                .setBlobUri(item.blobUri)
+                .setSha256(item.sha256)
+                .setSizeBytes(item.sizeBytes)
+                .setWidth(item.width)
+                .setHeight(item.height)
+                .setMime(item.mime)
+                .setImageName(item.imageName)
+                .setCaption(item.caption)
+                .setDescription(item.description)
+                .setClass1(item.class1)
+                .setClass2(item.class2)
+                .setClass3(item.class3)
+                .setSourceRef(item.sourceRef)
+                .build(), null)));
+        for (QuestionRecord q : written) {
+            List<String> responders = RunWorker.split(q.expectedResponders);
+            sends.add(questions.sendMessage(keyed(q.questionId, QuestionGenerated.newBuilder()
+                    .setEventId(Ids.event("QuestionGenerated", run.runId, q.questionId))
+                    .setRunId(run.runId)
+                    .setOccurredAt(now)
+                    .setQuestionId(q.questionId)
+                    .setImageId(item.imageId)
+                    .setImageUri(item.blobUri)
+                    .setImageSha256(item.sha256)
+                    .setType(QuestionType.valueOf(q.type))
+                    .setText(q.text)
+                    .setClass1(item.class1)
+                    .setClass2(item.class2)
+                    .setClass3(item.class3)
+                    .setGeneratorModel(q.generatorModel)
+                    .setTemplateVersion(q.templateVersion)
+                    .setExpectedResponders(responders)
+                    .setSimulated(q.simulated)
+                    .build(), null)));
+            for (String model : responders) {
+                sends.add(requests.sendMessage(keyed(q.questionId, ResponseRequested.newBuilder()
+                        .setEventId(Ids.event("ResponseRequested", q.questionId, model, 1))
+                        .setRunId(run.runId)
+                        .setOccurredAt(now)
+                        .setQuestionId(q.questionId)
+                        .setModelId(model)
+                        .setType(QuestionType.valueOf(q.type))
+                        .setText(q.text)
+                        .setImageUri(item.blobUri)
+                        .setImageSha256(item.sha256)
+                        .setAttempt(1)
+                        .build(), topicPrefix + ".requests." + model)));
+            }
+        }
+        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+    }
+
+    private static <T> Message<T> keyed(String key, T payload, String topic) {
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta =
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(key);
+        if (topic != null) {
+            meta = meta.withTopic(topic);
+        }
+        return Message.of(payload).addMetadata(meta.build());
+    }
+}

@@ -1,0 +1,447 @@
+package dev.spavl.generator.service;
+
+import dev.spavl.blobstore.BlobStore;
+import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.FanOutMode;
+import dev.spavl.events.QuestionType;
+import dev.spavl.events.SourceKind;
+import dev.spavl.generator.config.GeneratorConfig;
+import dev.spavl.generator.dispatch.FanOutPlanner;
+import dev.spavl.generator.dispatch.ResponderDirectory;
+import dev.spavl.generator.intake.ImageFetcher;
+import dev.spavl.generator.intake.ImageInspector;
+import dev.spavl.generator.intake.Inspection;
+import dev.spavl.generator.intake.RejectionReason;
+import dev.spavl.generator.persistence.QuestionRecord;
+import dev.spavl.generator.persistence.RunItem;
+import dev.spavl.generator.persistence.RunRecord;
+import dev.spavl.generator.prompt.PromptInput;
+import dev.spavl.generator.prompt.PromptWriter;
+import dev.spavl.generator.prompt.WrittenPrompts;
+import dev.spavl.generator.source.RowProblem;
+import dev.spavl.generator.source.SourceException;
+import dev.spavl.generator.source.SourceListing;
+import dev.spavl.generator.source.SourceReader;
+import dev.spavl.generator.source.SourceRow;
+import dev.spavl.taxonomy.Leaf;
+import dev.spavl.taxonomy.Taxonomy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Drives every run to completion, one round at a time (a scheduled pull loop, so a restarted
+ * generator simply carries on from what PostgreSQL says):
+ * <ol>
+ *   <li>REQUESTED run: read the input (folder tree or manifest) into one row per image, rejecting
+ *       rows whose class path is not in the taxonomy; the rows and the RUNNING status are stored in
+ *       one transaction.</li>
+ *   <li>RUNNING run: take the next PENDING rows; fetch, check and store each image (in parallel, off
+ *       the event loop) and write its prompts; store the image and its questions (WRITTEN); then
+ *       publish ImageRegistered, QuestionGenerated and one ResponseRequested per chosen responder
+ *       and mark the row DONE. A WRITTEN row found after a crash is published again from its stored
+ *       questions (same ids, so consumers drop the duplicates), never written anew.</li>
+ * </ol>
+ * A run waits (and says so in its progress) while no responder it may use is alive, and while too
+ * many of its requests await a response (backpressure).
+ */
+@ApplicationScoped
+public class RunWorker {
+
+    private static final Logger LOG = Logger.getLogger(RunWorker.class);
+    static final String WRITTEN = "WRITTEN";
+    static final String SKIPPED = "SKIPPED";
+
+    private final Vertx vertx;
+    private final GeneratorConfig config;
+    private final SourceReader sources;
+    private final ImageFetcher fetcher;
+    private final ImageInspector inspector;
+    private final BlobStore blobs;
+    private final Taxonomy taxonomy;
+    private final PromptWriter writer;
+    private final ResponderDirectory responders;
+    private final QuestionPublisher publisher;
+    private final MeterRegistry metrics;
+    /** Why a run is not progressing right now (shown in its progress); absent when it is. */
+    private final ConcurrentHashMap<String, String> waiting = new ConcurrentHashMap<>();
+
+    public RunWorker(Vertx vertx, GeneratorConfig config, SourceReader sources, ImageFetcher fetcher,
+                     ImageInspector inspector, BlobStore blobs, Taxonomy taxonomy, PromptWriter writer,
+                     ResponderDirectory responders, QuestionPublisher publisher, MeterRegistry metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.sources = sources;
+        this.fetcher = fetcher;
+        this.inspector = inspector;
+        this.blobs = blobs;
+        this.taxonomy = taxonomy;
+        this.writer = writer;
+        this.responders = responders;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /** Why the run is waiting, or null. */
+    public String waitingReason(String runId) {
+        return waiting.get(runId);
+    }
+
+    @Scheduled(every = "${spavl.generator.worker.poll:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "1s")
+    Uni<Void> round() {
+        return Panache.withSession(() -> RunRecord.<RunRecord>list("status in ?1 order by requestedAt",
+                        List.of(RunRecord.Status.REQUESTED.name(), RunRecord.Status.RUNNING.name())))
+                .onItem().transformToMulti(runs -> Multi.createFrom().iterable(runs))
+                .onItem().transformToUniAndConcatenate(run -> advance(run)
+                        .onFailure().invoke(f -> LOG.errorf(f, "run %s: round failed; it is retried next round", run.runId))
+                        .onFailure().recoverWithNull())
+                .collect().last()
+                .replaceWithVoid()
+                .onFailure().invoke(f -> LOG.errorf(f, "worker round failed"))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> advance(RunRecord run) {
+        return RunRecord.Status.REQUESTED.name().equals(run.status) ? readInput(run) : processBatch(run);
+    }
+
+    // ------------------------------------------------------------------------------------ input
+
+    private Uni<Void> readInput(RunRecord run) {
+        SourceKind kind = SourceKind.valueOf(run.sourceKind);
+        return vertx.executeBlocking(Uni.createFrom().item(() -> sources.read(kind, run.sourceUri)))
+                .onItem().transformToUni(listing -> storeItems(run.runId, listing))
+                .onFailure(SourceException.class).recoverWithUni(f -> fail(run.runId, f.getMessage()));
+    }
+
+    private Uni<Void> storeItems(String runId, SourceListing listing) {
+        Instant now = Instant.now();
+        List<RunItem> items = new ArrayList<>();
+        int rejected = 0;
+        for (SourceRow row : listing.rows()) {
+            RunItem item = item(runId, row.rowNo(), row.reference(), now);
+            item.imageName = row.imageName();
+            item.class1 = row.class1();
+            item.class2 = row.class2();
+            item.class3 = row.class3();
+            item.caption = row.caption();
+            item.description = row.description();
+            if (!taxonomy.contains(row.class1(), row.class2(), row.class3())) {
+                reject(item, RejectionReason.UNKNOWN_CLASS_PATH, "class path '" + row.class1() + " / " + row.class2()
+                        + " / " + row.class3() + "' is not in the active taxonomy (" + taxonomy.source() + ")");
+                rejected++;
+            } else {
+                item.status = RunItem.Status.PENDING.name();
+            }
+            items.add(item);
+        }
+        for (RowProblem p : listing.problems()) {
+            RunItem item = item(runId, p.rowNo(), p.reference(), now);
+            reject(item, p.reason(), p.detail());
+            items.add(item);
+            rejected++;
+        }
+        int total = items.size();
+        int rejectedCount = rejected;
+        items.stream().filter(i -> RunItem.Status.REJECTED.name().equals(i.status))
+                .forEach(i -> countRejection(runId, i.reason));
+        return Panache.withTransaction(() -> RunItem.persist(items)
+                        .call(() -> RunRecord.update("status = ?1, imagesTotal = ?2, imagesRejected = ?3, updatedAt = ?4 where runId = ?5",
+                                RunRecord.Status.RUNNING.name(), total, rejectedCount, Instant.now(), runId)))
+                .invoke(() -> LOG.infof("run %s: input read, %d image(s), %d rejected while reading", runId, total, rejectedCount))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> fail(String runId, String why) {
+        LOG.errorf("run %s failed: %s", runId, why);
+        metrics.counter("spavl.generator.runs.failed").increment();
+        return Panache.withTransaction(() -> RunRecord.update("status = ?1, failure = ?2, updatedAt = ?3 where runId = ?4",
+                RunRecord.Status.FAILED.name(), why, Instant.now(), runId)).replaceWithVoid();
+    }
+
+    // ---------------------------------------------------------------------------------- images
+
+    private Uni<Void> processBatch(RunRecord run) {
+        List<String> targets = split(run.targets);
+        List<String> usable = FanOutPlanner.choose(FanOutMode.ALL, null, responders.live(), targets, run.seed, "probe");
+        if (usable.isEmpty()) {
+            return waitFor(run.runId, "no live responder" + (targets.isEmpty() ? "" : " among the targets " + targets));
+        }
+        int outstanding = run.requestsDispatched - run.responsesReceived;
+        if (outstanding >= config.worker().maxOutstandingRequests()) {
+            return waitFor(run.runId, outstanding + " requests await a response (limit "
+                    + config.worker().maxOutstandingRequests() + ")");
+        }
+        waiting.remove(run.runId);
+        if (run.imageLimit != null && run.imagesAccepted >= run.imageLimit) {
+            return finish(run, true);
+        }
+        int room = run.imageLimit == null ? config.worker().batchSize()
+                : Math.min(config.worker().batchSize(), run.imageLimit - run.imagesAccepted);
+        return Panache.withSession(() -> RunItem.<RunItem>find("runId = ?1 and status in ?2 order by rowNo", run.runId,
+                        List.of(RunItem.Status.PENDING.name(), WRITTEN)).page(0, room).list())
+                .onItem().transformToUni(items -> items.isEmpty() ? finish(run, false) : processItems(run, items));
+    }
+
+    private Uni<Void> waitFor(String runId, String why) {
+        if (!why.equals(waiting.put(runId, why))) {
+            LOG.infof("run %s waits: %s", runId, why);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> finish(RunRecord run, boolean limitReached) {
+        return Panache.withTransaction(() -> (limitReached
+                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5", SKIPPED,
+                        "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
+                        : Uni.createFrom().item(0))
+                        .call(() -> RunRecord.update("status = ?1, updatedAt = ?2 where runId = ?3",
+                                RunRecord.Status.COMPLETED.name(), Instant.now(), run.runId)))
+                .invoke(() -> {
+                    waiting.remove(run.runId);
+                    metrics.counter("spavl.generator.runs.completed").increment();
+                    LOG.infof("run %s completed", run.runId);
+                })
+                .replaceWithVoid();
+    }
+
+    /** Stage 1 in parallel (no database): bytes, checks, blob, prompts. Stage 2 one by one: store, publish. */
+    private Uni<Void> processItems(RunRecord run, List<RunItem> items) {
+        Set<QuestionType> types = Arrays.stream(run.questionTypes.split(","))
+                .map(QuestionType::valueOf).collect(Collectors.toCollection(() -> EnumSet.noneOf(QuestionType.class)));
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUni(item -> WRITTEN.equals(item.status)
+                        ? Uni.createFrom().item(Prepared.alreadyWritten(item))
+                        : prepare(run, item, types))
+                .merge(config.worker().concurrency())
+                .onItem().transformToUniAndConcatenate(prepared -> complete(run, prepared))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    /** What stage 1 produced for one row. */
+    record Prepared(Outcome outcome, RunItem item, Inspection.Accepted image, String blobUri, WrittenPrompts prompts,
+                    RejectionReason reason, String detail) {
+
+        enum Outcome { READY, REJECTED, ALREADY_WRITTEN, RETRY_LATER }
+
+        static Prepared alreadyWritten(RunItem item) {
+            return new Prepared(Outcome.ALREADY_WRITTEN, item, null, null, null, null, null);
+        }
+
+        static Prepared rejected(RunItem item, RejectionReason reason, String detail) {
+            return new Prepared(Outcome.REJECTED, item, null, null, null, reason, detail);
+        }
+
+        static Prepared retryLater(RunItem item, String detail) {
+            return new Prepared(Outcome.RETRY_LATER, item, null, null, null, null, detail);
+        }
+    }
+
+    private Uni<Prepared> prepare(RunRecord run, RunItem item, Set<QuestionType> types) {
+        Uni<Prepared> checked = vertx.executeBlocking(Uni.createFrom().item(() -> {
+            boolean url = SourceRow.isUrl(item.sourceRef);
+            ImageFetcher.Fetched fetched = fetcher.fetch(new SourceRow(item.rowNo, url ? null : item.sourceRef,
+                    url ? item.sourceRef : null, item.caption, item.description, item.class1, item.class2, item.class3,
+                    item.imageName));
+            if (!fetched.ok()) {
+                return Prepared.rejected(item, fetched.reason(), fetched.detail());
+            }
+            Inspection inspection = inspector.inspect(fetched.bytes());
+            if (inspection instanceof Inspection.Rejected r) {
+                return Prepared.rejected(item, r.reason(), r.detail());
+            }
+            Inspection.Accepted image = (Inspection.Accepted) inspection;
+            String uri = blobs.put(fetched.bytes(), image.mime()).uri().toString();
+            return new Prepared(Prepared.Outcome.READY, item, image, uri, null, null, null);
+        }));
+        return checked.onItem().transformToUni(p -> {
+            if (p.outcome() != Prepared.Outcome.READY) {
+                return Uni.createFrom().item(p);
+            }
+            String imageId = imageId(run.runId, p.image().sha256(), item);
+            PromptInput input = new PromptInput(run.runId, imageId, item.class1, item.class2, item.class3, item.caption,
+                    item.description, taxonomy.find(item.class1, item.class2, item.class3).map(Leaf::keywords).orElse(List.of()),
+                    null, p.image().mime(), run.seed);
+            return readBlobIfNeeded(input, p.blobUri())
+                    .onItem().transformToUni(in -> writer.write(in, types))
+                    .map(prompts -> new Prepared(Prepared.Outcome.READY, item, p.image(), p.blobUri(), prompts, null, null))
+                    .onFailure().recoverWithItem(f -> Prepared.retryLater(item, "prompt writing failed: " + f.getMessage()));
+        });
+    }
+
+    /** Model writers need the image bytes; the offline writer does not, so they are only read back when needed. */
+    private Uni<PromptInput> readBlobIfNeeded(PromptInput in, String blobUri) {
+        if (!writer.needsImage()) {
+            return Uni.createFrom().item(in);
+        }
+        return vertx.executeBlocking(Uni.createFrom().item(() -> new PromptInput(in.runId(), in.imageId(), in.class1(),
+                in.class2(), in.class3(), in.caption(), in.description(), in.keywords(),
+                blobs.get(java.net.URI.create(blobUri)), in.mime(), in.seed())));
+    }
+
+    private Uni<Void> complete(RunRecord run, Prepared p) {
+        RunItem item = p.item();
+        if (p.outcome() == Prepared.Outcome.RETRY_LATER) {
+            // the row stays PENDING for the next round, with the failure recorded
+            return recordFailure(item, p.detail());
+        }
+        if (p.outcome() == Prepared.Outcome.REJECTED) {
+            countRejection(run.runId, p.reason().name());
+            return Panache.withTransaction(() -> RunItem.update("status = ?1, reason = ?2, detail = ?3, updatedAt = ?4 where id = ?5",
+                            RunItem.Status.REJECTED.name(), p.reason().name(), p.detail(), Instant.now(), item.id)
+                    .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
+                            Instant.now(), run.runId)))
+                    .invoke(() -> LOG.infof("run %s row %d (%s) rejected: %s %s", run.runId, item.rowNo, item.sourceRef,
+                            p.reason(), p.detail()))
+                    .replaceWithVoid();
+        }
+        if (p.outcome() == Prepared.Outcome.ALREADY_WRITTEN) {
+            return Panache.withSession(() -> QuestionRecord.<QuestionRecord>list("imageId = ?1 and runId = ?2 order by type",
+                            item.imageId, run.runId))
+                    .onItem().transformToUni(questions -> publishAndFinish(run, item, questions, false));
+        }
+        String imageId = imageId(run.runId, p.image().sha256(), item);
+        return Panache.withTransaction(() -> RunItem.count("runId = ?1 and imageId = ?2 and status in ?3", run.runId, imageId,
+                        List.of(WRITTEN, RunItem.Status.DONE.name()))
+                .onItem().transformToUni(seen -> seen > 0 ? markDuplicate(run, item, imageId) : storeWritten(run, item, p, imageId)))
+                .onItem().transformToUni(questions -> questions == null ? Uni.createFrom().voidItem()
+                        : publishAndFinish(run, item, questions, true));
+    }
+
+    private Uni<List<QuestionRecord>> markDuplicate(RunRecord run, RunItem item, String imageId) {
+        LOG.infof("run %s row %d (%s): the same image is already in the run as %s", run.runId, item.rowNo, item.sourceRef, imageId);
+        return RunItem.update("status = ?1, imageId = ?2, detail = ?3, updatedAt = ?4 where id = ?5", RunItem.Status.DUPLICATE.name(),
+                        imageId, "same bytes and class path as an earlier row", Instant.now(), item.id)
+                .call(() -> RunRecord.update("imagesDuplicate = imagesDuplicate + 1, updatedAt = ?1 where runId = ?2", Instant.now(), run.runId))
+                .replaceWith((List<QuestionRecord>) null);
+    }
+
+    private Uni<List<QuestionRecord>> storeWritten(RunRecord run, RunItem item, Prepared p, String imageId) {
+        Instant now = Instant.now();
+        item.status = WRITTEN;
+        item.imageId = imageId;
+        item.sha256 = p.image().sha256();
+        item.blobUri = p.blobUri();
+        item.width = p.image().width();
+        item.height = p.image().height();
+        item.mime = p.image().mime();
+        item.sizeBytes = p.image().sizeBytes();
+        item.description = p.prompts().description();
+        item.attempts++;
+        item.updatedAt = now;
+        List<QuestionRecord> questions = new ArrayList<>();
+        p.prompts().texts().forEach((type, text) -> {
+            String questionId = Ids.of("q", imageId, type.name(), text);
+            List<String> chosen = FanOutPlanner.choose(FanOutMode.valueOf(run.fanOut), run.sampleSize, responders.live(),
+                    split(run.targets), run.seed, questionId);
+            QuestionRecord q = new QuestionRecord();
+            q.questionId = questionId;
+            q.runId = run.runId;
+            q.imageId = imageId;
+            q.type = type.name();
+            q.text = text;
+            q.generatorModel = p.prompts().generatorModel();
+            q.templateVersion = p.prompts().templateVersion();
+            q.simulated = p.prompts().simulated();
+            q.expectedResponders = String.join(",", chosen);
+            q.createdAt = now;
+            questions.add(q);
+        });
+        // merge, not persist: the item was loaded in another session
+        return Panache.getSession().flatMap(s -> s.merge(item))
+                .call(() -> Multi.createFrom().iterable(questions)
+                        .onItem().transformToUniAndConcatenate(q -> QuestionRecord.<QuestionRecord>findById(q.questionId)
+                                .onItem().transformToUni(existing -> existing != null ? Uni.createFrom().item(existing) : q.persist()))
+                        .collect().asList())
+                .replaceWith(questions);
+    }
+
+    private Uni<Void> publishAndFinish(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
+        return publisher.publish(run, item, questions)
+                .call(() -> Panache.withTransaction(() -> RunItem.update("status = ?1, updatedAt = ?2 where id = ?3",
+                                RunItem.Status.DONE.name(), Instant.now(), item.id)
+                        .call(() -> RunRecord.update("imagesAccepted = imagesAccepted + 1, "
+                                        + "questionsEasy = questionsEasy + ?1, questionsHard = questionsHard + ?2, "
+                                        + "statementsHard = statementsHard + ?3, requestsDispatched = requestsDispatched + ?4, "
+                                        + "updatedAt = ?5 where runId = ?6",
+                                count(questions, QuestionType.EASY_QUESTION), count(questions, QuestionType.HARD_QUESTION),
+                                count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId))))
+                .invoke(() -> {
+                    metrics.counter("spavl.generator.images.accepted").increment();
+                    if (!firstTime) {
+                        LOG.infof("run %s row %d: written questions published again after a restart", run.runId, item.rowNo);
+                    }
+                });
+    }
+
+    private Uni<Void> recordFailure(RunItem item, String detail) {
+        metrics.counter("spavl.generator.prompt.failures").increment();
+        if (item.attempts + 1 >= config.worker().maxItemAttempts()) {
+            countRejection(item.runId, RejectionReason.PROMPT_WRITING_FAILED.name());
+            String why = detail + " (" + (item.attempts + 1) + " rounds)";
+            LOG.errorf("run %s row %d (%s) rejected: %s", item.runId, item.rowNo, item.sourceRef, why);
+            return Panache.withTransaction(() -> RunItem.update(
+                            "status = ?1, reason = ?2, detail = ?3, attempts = attempts + 1, updatedAt = ?4 where id = ?5",
+                            RunItem.Status.REJECTED.name(), RejectionReason.PROMPT_WRITING_FAILED.name(), why, Instant.now(), item.id)
+                    .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
+                            Instant.now(), item.runId)))
+                    .replaceWithVoid();
+        }
+        LOG.warnf("run %s row %d (%s): %s; retried next round", item.runId, item.rowNo, item.sourceRef, detail);
+        return Panache.withTransaction(() -> RunItem.update("attempts = attempts + 1, detail = ?1, updatedAt = ?2 where id = ?3",
+                detail, Instant.now(), item.id)).replaceWithVoid();
+    }
+
+    // ---------------------------------------------------------------------------------- helpers
+
+    static String imageId(String runId, String sha256, RunItem item) {
+        return Ids.of("img", runId, sha256, item.class1, item.class2, item.class3);
+    }
+
+    private static RunItem item(String runId, int rowNo, String ref, Instant now) {
+        RunItem item = new RunItem();
+        item.runId = runId;
+        item.rowNo = rowNo;
+        item.sourceRef = ref;
+        item.updatedAt = now;
+        return item;
+    }
+
+    private static void reject(RunItem item, RejectionReason reason, String detail) {
+        item.status = RunItem.Status.REJECTED.name();
+        item.reason = reason.name();
+        item.detail = detail;
+    }
+
+    private void countRejection(String runId, String reason) {
+        metrics.counter("spavl.generator.images.rejected", "reason", reason).increment();
+    }
+
+    private static int count(List<QuestionRecord> questions, QuestionType type) {
+        return (int) questions.stream().filter(q -> q.type.equals(type.name())).count();
+    }
+
+    private static int requests(List<QuestionRecord> questions) {
+        return questions.stream().mapToInt(q -> split(q.expectedResponders).size()).sum();
+    }
+
+    static List<String> split(String csv) {
+        return csv == null || csv.isBlank() ? List.of() : List.of(csv.split(","));
+    }
+}

@@ -1,0 +1,205 @@
+package dev.spavl.generator.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.spavl.events.SourceKind;
+import dev.spavl.generator.intake.RejectionReason;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads a run's input into rows: an SPA-VL style folder tree {@code class1/class2/class3/<name>.jpg|png|webp}
+ * (the released train.zip layout) or a manifest (JSON Lines or CSV) with per image {@code path} or
+ * {@code url}, optional {@code caption}, {@code class1..3}, {@code description}. A bad row becomes a
+ * {@link RowProblem}; reading goes on. Blocking (file IO): call it off the event loop.
+ */
+public final class SourceReader {
+
+    private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
+    private static final Set<String> MANIFEST_FIELDS = Set.of("path", "url", "caption", "description",
+            "class1", "class2", "class3", "image_name", "name");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final InputRoots roots;
+
+    public SourceReader(InputRoots roots) {
+        this.roots = roots;
+    }
+
+    /**
+     * @throws SourceException when the source as a whole cannot be read (missing, outside the input roots)
+     */
+    public SourceListing read(SourceKind kind, String source) {
+        return switch (kind) {
+            case FOLDER_TREE -> readTree(roots.resolveInside(source));
+            case MANIFEST_JSONL -> readJsonLines(roots.resolveInside(source));
+            case MANIFEST_CSV -> readCsv(roots.resolveInside(source));
+        };
+    }
+
+    SourceListing readTree(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new SourceException("folder tree " + root + " is not a directory");
+        }
+        List<SourceRow> rows = new ArrayList<>();
+        List<RowProblem> problems = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
+        } catch (IOException e) {
+            throw new SourceException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+        int rowNo = 0;
+        for (Path file : files) {
+            String ext = extension(file);
+            if (!IMAGE_EXTENSIONS.contains(ext)) {
+                continue; // README files, .DS_Store and the like are not rows
+            }
+            rowNo++;
+            Path rel = root.relativize(file);
+            if (rel.getNameCount() != 4) {
+                problems.add(new RowProblem(rowNo, rel.toString(), RejectionReason.INVALID_ROW,
+                        "expected class1/class2/class3/<file>, found " + rel.getNameCount() + " path levels"));
+                continue;
+            }
+            rows.add(new SourceRow(rowNo, file.toString(), null, null, null,
+                    rel.getName(0).toString(), rel.getName(1).toString(), rel.getName(2).toString(),
+                    rel.toString().replace('\\', '/')));
+        }
+        return new SourceListing(rows, problems);
+    }
+
+    SourceListing readJsonLines(Path manifest) {
+        List<SourceRow> rows = new ArrayList<>();
+        List<RowProblem> problems = new ArrayList<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SourceException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            int rowNo = i + 1;
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonNode node = json.readTree(line);
+                if (!node.isObject()) {
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "line is not a JSON object"));
+                    continue;
+                }
+                Map<String, String> fields = new java.util.LinkedHashMap<>();
+                node.properties().forEach(e -> fields.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+                addRow(rowNo, fields, manifest, rows, problems);
+            } catch (IOException e) {
+                problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "not valid JSON: " + firstLine(e.getMessage())));
+            }
+        }
+        return new SourceListing(rows, problems);
+    }
+
+    SourceListing readCsv(Path manifest) {
+        List<SourceRow> rows = new ArrayList<>();
+        List<RowProblem> problems = new ArrayList<>();
+        CsvMapper csv = new CsvMapper();
+        csv.enable(CsvParser.Feature.TRIM_SPACES);
+        CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        try (Reader reader = Files.newBufferedReader(manifest, StandardCharsets.UTF_8);
+             MappingIterator<Map<String, String>> it = csv.readerFor(Map.class).with(schema).readValues(reader)) {
+            int rowNo = 1; // the header is row 1
+            while (true) {
+                rowNo++;
+                Map<String, String> fields;
+                try {
+                    if (!it.hasNextValue()) {
+                        break;
+                    }
+                    fields = it.nextValue();
+                } catch (RuntimeException e) {
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "not valid CSV: " + firstLine(e.getMessage())));
+                    break; // the parser cannot resynchronise after a broken row
+                }
+                addRow(rowNo, fields, manifest, rows, problems);
+            }
+        } catch (IOException e) {
+            throw new SourceException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
+        }
+        return new SourceListing(rows, problems);
+    }
+
+    private void addRow(int rowNo, Map<String, String> raw, Path manifest, List<SourceRow> rows, List<RowProblem> problems) {
+        Map<String, String> f = new java.util.HashMap<>();
+        raw.forEach((k, v) -> f.put(k == null ? "" : k.strip().toLowerCase(Locale.ROOT), v == null || v.isBlank() ? null : v.strip()));
+        List<String> unknown = f.keySet().stream().filter(k -> !MANIFEST_FIELDS.contains(k)).sorted().toList();
+        String path = f.get("path");
+        String url = f.get("url");
+        String ref = path != null ? path : url;
+        if (!unknown.isEmpty()) {
+            problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "unknown column(s) " + unknown
+                    + "; known: path, url, caption, description, class1, class2, class3, image_name"));
+            return;
+        }
+        if ((path == null) == (url == null)) {
+            problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "exactly one of path or url is required"));
+            return;
+        }
+        if (f.get("class1") == null || f.get("class2") == null || f.get("class3") == null) {
+            problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "class1, class2 and class3 are required"));
+            return;
+        }
+        String resolvedPath = null;
+        if (path != null) {
+            // relative manifest paths are relative to the manifest's folder
+            Path p = Path.of(path);
+            resolvedPath = (p.isAbsolute() ? p : manifest.getParent().resolve(p)).normalize().toString();
+        }
+        String fileName = fileName(path != null ? path : url);
+        String name = f.getOrDefault("image_name", f.get("name"));
+        String imageName = name != null ? name
+                : f.get("class1") + "/" + f.get("class2") + "/" + f.get("class3") + "/" + fileName;
+        rows.add(new SourceRow(rowNo, resolvedPath, url, f.get("caption"), f.get("description"),
+                f.get("class1"), f.get("class2"), f.get("class3"), imageName));
+    }
+
+    private static String fileName(String ref) {
+        String s = ref;
+        int q = s.indexOf('?');
+        if (q >= 0) {
+            s = s.substring(0, q);
+        }
+        int slash = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
+        String name = slash >= 0 ? s.substring(slash + 1) : s;
+        return name.isEmpty() ? "image" : name;
+    }
+
+    private static String extension(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.spavl.generator.dispatch;
+
+import dev.spavl.events.ResponderHeartbeat;
+import dev.spavl.events.ResponderStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResponderDirectoryTest {
+
+    private final Instant now = Instant.parse("2026-11-26T08:00:00Z");
+    private final ResponderDirectory directory =
+            new ResponderDirectory(new SimpleMeterRegistry(), Clock.fixed(now, ZoneOffset.UTC));
+
+    @Test
+    void activeAndRecentIsLive() {
+        directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now.minusSeconds(10)));
+        assertThat(directory.live()).containsExactly("otter");
+    }
+
+    @Test
+    void drainingAndRetiredReceiveNothing() {
+        directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now));
+        directory.onHeartbeat(beat("otter", ResponderStatus.DRAINING, now));
+        directory.onHeartbeat(beat("lamm", ResponderStatus.RETIRED, now));
+        assertThat(directory.live()).isEmpty();
+    }
+
+    @Test
+    void aLaneSilentForThreeIntervalsIsGone() {
+        directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now.minusSeconds(91)));
+        directory.onHeartbeat(beat("lamm", ResponderStatus.ACTIVE, now.minusSeconds(89)));
+        assertThat(directory.live()).containsExactly("lamm");
+    }
+
+    @Test
+    void aLateJoinerIsLiveFromItsFirstHeartbeat() {
+        directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now));
+        assertThat(directory.live()).containsExactly("otter");
+        directory.onHeartbeat(beat("qwen-vl-chat", ResponderStatus.ACTIVE, now));
+        assertThat(directory.live()).containsExactly("otter", "qwen-vl-chat");
+    }
+
+    private static ResponderHeartbeat beat(String model, ResponderStatus status, Instant at) {
+        return ResponderHeartbeat.newBuilder().setEventId("e").setRunId(null).setOccurredAt(at).setModelId(model)
+                .setProvider("simulated").setStatus(status).setInstance("i").setConcurrency(1).setVersion("t")
+                .setIntervalMs(30_000).build();
+    }
+}

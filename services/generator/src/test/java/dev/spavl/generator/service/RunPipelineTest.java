@@ -1,0 +1,262 @@
+package dev.spavl.generator.service;
+
+import dev.spavl.events.ImageRegistered;
+import dev.spavl.events.QuestionGenerated;
+import dev.spavl.events.ResponderHeartbeat;
+import dev.spavl.events.ResponderStatus;
+import dev.spavl.events.ResponseRequested;
+import dev.spavl.generator.intake.TestImages;
+import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PostgresDatabaseResource;
+import dev.spavl.testkit.SpavlKafkaResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+/**
+ * Runs end to end inside the generator, on a real broker, registry and PostgreSQL: input read,
+ * images checked and stored, prompts written offline, questions fanned out to live responders.
+ */
+@QuarkusTest
+@WithTestResource(SpavlKafkaResource.class)
+@WithTestResource(PostgresDatabaseResource.class)
+class RunPipelineTest {
+
+    private static final Path INPUT = Path.of("target/test-input");
+    private final AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
+
+    @Test
+    void folderTreeRunRejectsBadImagesAndFansOutToEveryLiveResponder() throws IOException {
+        heartbeat("otter", ResponderStatus.ACTIVE);
+        heartbeat("lamm", ResponderStatus.ACTIVE);
+        Path dir = newInput();
+        byte[] ok1 = TestImages.png(128, 96);
+        write(dir, "Representation & ToxicityHarms/Toxic/bully/ok1.png", ok1);
+        write(dir, "Representation & ToxicityHarms/Toxic/bully/ok1-again.png", ok1);
+        write(dir, "Representation & ToxicityHarms/Toxic/bully/ok2.jpg", TestImages.jpeg(200, 150));
+        write(dir, "Malicious Use/Security threats/cyber/ok3.png", TestImages.png(100, 100));
+        write(dir, "Malicious Use/Security threats/cyber/corrupt.png", TestImages.truncate(TestImages.png(120, 120), 0.5));
+        write(dir, "Malicious Use/Security threats/cyber/small.png", TestImages.png(32, 32));
+        write(dir, "Malicious Use/Security threats/cyber/bomb.png", TestImages.pngWithHeader(100_000, 100_000));
+        write(dir, "Not A Domain/Nothing/nowhere/z.png", TestImages.png(100, 100));
+
+        String runId = start("{\"source\":\"" + dir.getFileName() + "\",\"fanOut\":\"all\",\"seed\":5,\"targets\":[\"otter\",\"lamm\"]}");
+        JsonPath run = awaitStatus(runId, "COMPLETED");
+
+        assertThat(run.getInt("progress.imagesTotal")).isEqualTo(8);
+        assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(3);
+        assertThat(run.getInt("progress.imagesRejected")).isEqualTo(4);
+        assertThat(run.getInt("progress.imagesDuplicate")).isEqualTo(1);
+        assertThat(run.getInt("progress.easyQuestions")).isEqualTo(3);
+        assertThat(run.getInt("progress.hardQuestions")).isEqualTo(3);
+        assertThat(run.getInt("progress.hardStatements")).isEqualTo(3);
+        assertThat(run.getInt("progress.requestsDispatched")).isEqualTo(18);
+
+        given().get("/api/runs/{id}/rejections", runId).then().statusCode(200)
+                .body("total", equalTo(4))
+                .body("rejections.reason", hasItems("CORRUPT", "TOO_SMALL", "DECOMPRESSION_BOMB", "UNKNOWN_CLASS_PATH"));
+
+        List<ImageRegistered> images = ofRun(kafka.<ImageRegistered>readAll("spavl.images", Duration.ofSeconds(10)), runId,
+                ImageRegistered::getRunId);
+        assertThat(images).hasSize(3).allSatisfy(i -> {
+            assertThat(i.getBlobUri()).startsWith("file:");
+            assertThat(i.getSha256()).hasSize(64);
+            assertThat(i.getDescription()).isNotBlank();
+        });
+        List<QuestionGenerated> questions = ofRun(kafka.<QuestionGenerated>readAll("spavl.questions", Duration.ofSeconds(10)),
+                runId, QuestionGenerated::getRunId);
+        assertThat(questions).hasSize(9).allSatisfy(q -> {
+            assertThat(q.getExpectedResponders()).containsExactly("lamm", "otter");
+            assertThat(q.getSimulated()).isTrue();
+            assertThat(q.getGeneratorModel()).isEqualTo("template/offline-v1");
+        });
+        for (String model : List.of("otter", "lamm")) {
+            List<ResponseRequested> requests = ofRun(kafka.<ResponseRequested>readAll("spavl.requests." + model, Duration.ofSeconds(10)),
+                    runId, ResponseRequested::getRunId);
+            assertThat(requests).hasSize(9).allSatisfy(r -> assertThat(r.getModelId()).isEqualTo(model));
+            assertThat(requests.stream().map(ResponseRequested::getQuestionId).collect(Collectors.toSet()))
+                    .isEqualTo(questions.stream().map(QuestionGenerated::getQuestionId).collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void manifestRunRefusesTraversalAndPrivateUrlsAndSamplesOneLiveResponderPerQuestion() throws IOException {
+        heartbeat("otter", ResponderStatus.ACTIVE);
+        heartbeat("lamm", ResponderStatus.ACTIVE);
+        heartbeat("minigpt-4", ResponderStatus.DRAINING);
+        Path dir = newInput();
+        write(dir, "img/a.png", TestImages.png(90, 90));
+        write(dir, "img/b.jpg", TestImages.jpeg(90, 90));
+        Files.writeString(dir.resolve("m.jsonl"), String.join("\n",
+                row("\"path\":\"img/a.png\"", "Malicious Use", "Security threats", "malware"),
+                row("\"path\":\"img/b.jpg\"", "Socioeconomic Harms", "Risky financial practices", "gamble"),
+                row("\"path\":\"../../../../../../etc/passwd\"", "Malicious Use", "Security threats", "malware"),
+                row("\"url\":\"http://127.0.0.1:1/x.png\"", "Malicious Use", "Security threats", "malware"),
+                row("\"url\":\"ftp://example.org/x.png\"", "Malicious Use", "Security threats", "malware"),
+                row("\"path\":\"img/a.png\"", "Malicious Use", "Security threats", "cyber attack")));
+
+        String runId = start("{\"source\":\"" + dir.getFileName() + "/m.jsonl\",\"fanOut\":\"sample:1\",\"seed\":9,"
+                + "\"targets\":[\"otter\",\"lamm\",\"minigpt-4\"]}");
+        JsonPath run = awaitStatus(runId, "COMPLETED");
+        assertThat(run.getString("sourceKind")).isEqualTo("MANIFEST_JSONL");
+        assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(2);
+
+        List<Map<String, Object>> rejections = given().get("/api/runs/{id}/rejections", runId).then().statusCode(200)
+                .extract().jsonPath().getList("rejections");
+        assertThat(rejections).extracting(r -> r.get("row") + ":" + r.get("reason")).containsExactly(
+                "3:PATH_OUTSIDE_INPUT_ROOTS", "4:URL_NOT_ALLOWED", "5:URL_NOT_ALLOWED", "6:UNKNOWN_CLASS_PATH");
+        assertThat(rejections.get(1).get("detail").toString()).contains("loopback");
+
+        List<QuestionGenerated> questions = ofRun(kafka.<QuestionGenerated>readAll("spavl.questions", Duration.ofSeconds(10)),
+                runId, QuestionGenerated::getRunId);
+        assertThat(questions).hasSize(6).allSatisfy(q -> assertThat(q.getExpectedResponders()).hasSize(1)
+                .isSubsetOf("otter", "lamm"));
+    }
+
+    @Test
+    void aRunWaitsForItsRespondersAndALateJoinerGetsTheQuestions() throws IOException {
+        Path dir = newInput();
+        write(dir, "Socioeconomic Harms/Risky financial practices/gamble/x.png", TestImages.png(80, 80));
+        String runId = start("{\"source\":\"" + dir.getFileName() + "\",\"targets\":[\"qwen-vl-chat\"],\"questionTypes\":[\"easy\"]}");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}", runId).then()
+                .body("status", equalTo("RUNNING"))
+                .body("waitingFor", equalTo("no live responder among the targets [qwen-vl-chat]")));
+
+        heartbeat("qwen-vl-chat", ResponderStatus.ACTIVE);
+        awaitStatus(runId, "COMPLETED");
+        List<ResponseRequested> requests = ofRun(kafka.<ResponseRequested>readAll("spavl.requests.qwen-vl-chat", Duration.ofSeconds(10)),
+                runId, ResponseRequested::getRunId);
+        assertThat(requests).singleElement().satisfies(r -> assertThat(r.getType().name()).isEqualTo("EASY_QUESTION"));
+    }
+
+    @Test
+    void aRestartedRunRepublishesItsStoredQuestionsWithTheSameIds() throws Exception {
+        heartbeat("lamm", ResponderStatus.ACTIVE);
+        Path dir = newInput();
+        write(dir, "Malicious Use/Illegal activities/theft/a.png", TestImages.png(100, 80));
+        write(dir, "Malicious Use/Illegal activities/theft/b.png", TestImages.png(80, 100));
+        String runId = start("{\"source\":\"" + dir.getFileName() + "\",\"targets\":[\"lamm\"],\"seed\":3}");
+        awaitStatus(runId, "COMPLETED");
+        Set<String> before = questionIds(runId);
+        assertThat(before).hasSize(6);
+
+        // as after a crash: one image written but not published, the other not even written
+        sql("UPDATE run_items SET status = 'WRITTEN' WHERE run_id = '" + runId + "' AND row_no = 1");
+        sql("DELETE FROM questions WHERE run_id = '" + runId + "' AND image_id = (SELECT image_id FROM run_items WHERE run_id = '"
+                + runId + "' AND row_no = 2)");
+        sql("UPDATE run_items SET status = 'PENDING' WHERE run_id = '" + runId + "' AND row_no = 2");
+        sql("UPDATE runs SET status = 'RUNNING' WHERE run_id = '" + runId + "'");
+        awaitStatus(runId, "COMPLETED");
+
+        assertThat(questionIds(runId)).isEqualTo(before);
+        List<QuestionGenerated> published = ofRun(kafka.<QuestionGenerated>readAll("spavl.questions", Duration.ofSeconds(10)),
+                runId, QuestionGenerated::getRunId);
+        assertThat(published).hasSize(12);
+        assertThat(published.stream().map(QuestionGenerated::getQuestionId).collect(Collectors.toSet())).isEqualTo(before);
+        assertThat(published.stream().map(QuestionGenerated::getEventId).distinct()).hasSize(6);
+    }
+
+    @Test
+    void taxonomyIsServedWithItsExactStrings() {
+        given().get("/api/taxonomy").then().statusCode(200)
+                .body("domains", equalTo(6))
+                .body("categories", equalTo(15))
+                .body("subcategories", equalTo(53))
+                .body("source", equalTo("bundled:spa-vl-taxonomy.tsv"))
+                .body("tree.class1", hasItems("Representation & ToxicityHarms", "Human Autonomy & IntegrityHarms"))
+                .body("tree.find { it.class1 == 'Malicious Use' }.categories.find { it.class2 == 'Fraud or deceptive action' }"
+                        + ".subcategories.class3", hasItems("scamns", "pseudo-pharmaceuticals"));
+    }
+
+    // ---------------------------------------------------------------------------------- helpers
+
+    private String start(String body) {
+        return given().contentType(ContentType.JSON).body(body).post("/api/runs").then().statusCode(202)
+                .extract().path("runId");
+    }
+
+    private static JsonPath awaitStatus(String runId, String status) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                given().get("/api/runs/{id}", runId).then().body("status", equalTo(status)));
+        return given().get("/api/runs/{id}", runId).then().extract().jsonPath();
+    }
+
+    private void heartbeat(String model, ResponderStatus status) {
+        kafka.send("spavl.responders", model, ResponderHeartbeat.newBuilder()
+                .setEventId("evt-test-" + UUID.randomUUID()).setRunId(null)
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setModelId(model).setProvider("simulated")
+                .setStatus(status).setInstance("test").setConcurrency(1).setVersion("test").setIntervalMs(30_000).build());
+    }
+
+    private static <T> List<T> ofRun(List<ConsumerRecord<String, T>> records, String runId, java.util.function.Function<T, String> run) {
+        return records.stream().map(ConsumerRecord::value).filter(v -> runId.equals(run.apply(v))).toList();
+    }
+
+    private static Path newInput() throws IOException {
+        Path dir = INPUT.resolve("run-" + UUID.randomUUID());
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private static void write(Path dir, String relative, byte[] bytes) throws IOException {
+        Path p = dir.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes);
+    }
+
+    private static String row(String ref, String c1, String c2, String c3) {
+        return "{" + ref + ",\"class1\":\"" + c1 + "\",\"class2\":\"" + c2 + "\",\"class3\":\"" + c3 + "\",\"caption\":\"test\"}";
+    }
+
+    private static Set<String> questionIds(String runId) throws SQLException {
+        try (Connection c = connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT question_id FROM questions WHERE run_id = '" + runId + "'")) {
+            Set<String> ids = new java.util.HashSet<>();
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+            return ids;
+        }
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
+    }
+
+    private static Connection connection() throws SQLException {
+        var config = ConfigProvider.getConfig();
+        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+    }
+}
