@@ -148,6 +148,20 @@ class LocalStackIT {
 
     @Test
     @Order(6)
+    void spavlRunTakesTheExampleTreeToEveryLiveResponderLane() throws IOException {
+        SpavlCommand.Result run = spavl.run("run", "examples/spa-vl-mini", "--seed", "7", "--wait");
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        String last = run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
+        JsonNode progress = json.readTree(last).path("progress");
+        assertThat(json.readTree(last).path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(progress.path("imagesAccepted").asInt()).isEqualTo(16);
+        assertThat(progress.path("imagesRejected").asInt()).isZero();
+        // 16 images x 3 question types x the 12 lanes the responder announces
+        assertThat(progress.path("requestsDispatched").asInt()).isEqualTo(16 * 3 * 12);
+    }
+
+    @Test
+    @Order(7)
     void logsCommandShowsAComponentsLog() {
         SpavlCommand.Result logs = spavl.run("logs", "packager");
         assertThat(logs.exitCode()).isZero();
@@ -156,7 +170,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void downStopsExactlyWhatUpStartedAndLeavesNoProcess() {
         SpavlCommand.Result down = spavl.run("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
