@@ -90,13 +90,14 @@ public final class TopicProvisioner {
     }
 
     /**
-     * {@code TopicProvisioner --bootstrap host:port [--prefix spavl] [--models a,b|default] [--file topics.yaml]}
+     * {@code TopicProvisioner --bootstrap host:port [--prefix spavl] [--models a,b|default] [--file topics.yaml]
+     * [--registry http://host:port/apis/registry/v2]}: with a registry, every topic's value schema is registered too.
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = parse(args);
         String bootstrap = opts.get("bootstrap");
         if (bootstrap == null) {
-            System.err.println("usage: TopicProvisioner --bootstrap host:port [--prefix spavl] [--models id,id|default] [--file topics.yaml]");
+            System.err.println("usage: TopicProvisioner --bootstrap host:port [--prefix spavl] [--models id,id|default] [--file topics.yaml] [--registry url]");
             System.exit(2);
         }
         TopicCatalog catalog = opts.containsKey("file") ? TopicCatalog.read(Path.of(opts.get("file"))) : TopicCatalog.bundled();
@@ -110,6 +111,10 @@ public final class TopicProvisioner {
         try (Admin admin = Admin.create(props)) {
             Report report = new TopicProvisioner(admin).provision(specs);
             System.out.println("topics: " + specs.size() + " in the list; " + report);
+        }
+        if (opts.containsKey("registry")) {
+            int subjects = new SchemaRegistrar(java.net.URI.create(opts.get("registry"))).register(specs);
+            System.out.println("schemas: " + subjects + " subjects registered");
         }
     }
 

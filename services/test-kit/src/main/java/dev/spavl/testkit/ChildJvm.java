@@ -127,6 +127,10 @@ public final class ChildJvm implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        if (Boolean.getBoolean("spavl.test.keep-logs")) {
+            System.err.println(name + " log kept at " + log);
+            return;
+        }
         try {
             Files.deleteIfExists(log);
         } catch (IOException ignored) {

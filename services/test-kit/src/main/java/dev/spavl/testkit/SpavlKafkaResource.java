@@ -1,5 +1,6 @@
 package dev.spavl.testkit;
 
+import dev.spavl.contracts.topics.SchemaRegistrar;
 import dev.spavl.contracts.topics.TopicCatalog;
 import dev.spavl.contracts.topics.TopicProvisioner;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -39,6 +40,7 @@ public class SpavlKafkaResource implements QuarkusTestResourceLifecycleManager {
         try {
             provisionTopics(broker.bootstrapServers());
             registry = registryStart.join();
+            registerSchemas(registry.registryV2Url());
         } catch (RuntimeException | Error e) {
             registryStart.thenAccept(RegistryProcess::close);
             broker.close();
@@ -58,6 +60,15 @@ public class SpavlKafkaResource implements QuarkusTestResourceLifecycleManager {
             new TopicProvisioner(admin).provision(catalog.resolve("spavl", catalog.defaultModels()));
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the topics on the test broker: " + e.getMessage(), e);
+        }
+    }
+
+    private static void registerSchemas(String registryV2) {
+        TopicCatalog catalog = TopicCatalog.bundled();
+        try {
+            new SchemaRegistrar(java.net.URI.create(registryV2)).register(catalog.resolve("spavl", catalog.defaultModels()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the schemas in the test registry: " + e.getMessage(), e);
         }
     }
 

@@ -177,17 +177,6 @@ public class RunWorker {
     // ---------------------------------------------------------------------------------- images
 
     private Uni<Void> processBatch(RunRecord run) {
-        List<String> targets = split(run.targets);
-        List<String> usable = FanOutPlanner.choose(FanOutMode.ALL, null, responders.live(), targets, run.seed, "probe");
-        if (usable.isEmpty()) {
-            return waitFor(run.runId, "no live responder" + (targets.isEmpty() ? "" : " among the targets " + targets));
-        }
-        int outstanding = run.requestsDispatched - run.responsesReceived;
-        if (outstanding >= config.worker().maxOutstandingRequests()) {
-            return waitFor(run.runId, outstanding + " requests await a response (limit "
-                    + config.worker().maxOutstandingRequests() + ")");
-        }
-        waiting.remove(run.runId);
         if (run.imageLimit != null && run.imagesAccepted >= run.imageLimit) {
             return finish(run, true);
         }
@@ -195,7 +184,24 @@ public class RunWorker {
                 : Math.min(config.worker().batchSize(), run.imageLimit - run.imagesAccepted);
         return Panache.withSession(() -> RunItem.<RunItem>find("runId = ?1 and status in ?2 order by rowNo", run.runId,
                         List.of(RunItem.Status.PENDING.name(), WRITTEN)).page(0, room).list())
-                .onItem().transformToUni(items -> items.isEmpty() ? finish(run, false) : processItems(run, items));
+                .onItem().transformToUni(items -> {
+                    if (items.isEmpty()) {
+                        return finish(run, false);
+                    }
+                    // the run waits (and says why) only while it has work it cannot hand out
+                    List<String> targets = split(run.targets);
+                    List<String> usable = FanOutPlanner.choose(FanOutMode.ALL, null, responders.live(), targets, run.seed, "probe");
+                    if (usable.isEmpty()) {
+                        return waitFor(run.runId, "no live responder" + (targets.isEmpty() ? "" : " among the targets " + targets));
+                    }
+                    int outstanding = run.requestsDispatched - run.responsesReceived;
+                    if (outstanding >= config.worker().maxOutstandingRequests()) {
+                        return waitFor(run.runId, outstanding + " requests await a response (limit "
+                                + config.worker().maxOutstandingRequests() + ")");
+                    }
+                    waiting.remove(run.runId);
+                    return processItems(run, items);
+                });
     }
 
     private Uni<Void> waitFor(String runId, String why) {

@@ -185,6 +185,22 @@ class RunPipelineTest {
     }
 
     @Test
+    void theImageLimitStopsTheRunAndSkipsTheRest() throws IOException {
+        heartbeat("lamm", ResponderStatus.ACTIVE);
+        Path dir = newInput();
+        for (int i = 0; i < 4; i++) {
+            write(dir, "Socioeconomic Harms/Trade and compliance/labor issues/" + i + ".png", TestImages.png(80 + i, 80));
+        }
+        String runId = start("{\"source\":\"" + dir.getFileName() + "\",\"targets\":[\"lamm\"],\"limit\":2,"
+                + "\"questionTypes\":[\"hardq\"]}");
+        JsonPath run = awaitStatus(runId, "COMPLETED");
+        assertThat(run.getInt("imageLimit")).isEqualTo(2);
+        assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(2);
+        assertThat(run.getInt("progress.hardQuestions")).isEqualTo(2);
+        assertThat(run.getInt("progress.easyQuestions")).isZero();
+    }
+
+    @Test
     void taxonomyIsServedWithItsExactStrings() {
         given().get("/api/taxonomy").then().statusCode(200)
                 .body("domains", equalTo(6))
