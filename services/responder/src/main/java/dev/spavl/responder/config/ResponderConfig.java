@@ -10,17 +10,9 @@ import java.util.Optional;
 @ConfigMapping(prefix = "spavl.responder")
 public interface ResponderConfig {
 
-    /** Lanes this process hosts: one model id, a comma-separated list, or "all" (the default catalog). */
+    /** Lanes this process hosts: one model id, a comma-separated list, or "all" (every model of the catalog). */
     @WithDefault("all")
     String models();
-
-    /** Provider kind announced for the lanes until the model catalog (responder issue) names one per model. */
-    @WithDefault("simulated")
-    String provider();
-
-    /** Maximum concurrent model calls per lane. */
-    @WithDefault("4")
-    int concurrency();
 
     /** Time between two heartbeats of a lane. */
     @WithDefault("30s")

@@ -1,9 +1,10 @@
 package dev.spavl.responder.service;
 
 import dev.spavl.contracts.ids.Ids;
-import dev.spavl.contracts.topics.TopicCatalog;
 import dev.spavl.events.ResponderHeartbeat;
 import dev.spavl.events.ResponderStatus;
+import dev.spavl.responder.catalog.ModelCatalog;
+import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.config.LaneSelection;
 import dev.spavl.responder.config.ResponderConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,7 @@ public class LaneHeartbeats {
 
     private final MutinyEmitter<ResponderHeartbeat> responders;
     private final ResponderConfig config;
+    private final ModelCatalog catalog;
     private final MeterRegistry metrics;
     private final String version;
     private final List<String> lanes;
@@ -50,12 +52,14 @@ public class LaneHeartbeats {
     private volatile boolean draining;
 
     public LaneHeartbeats(@Channel("responders") MutinyEmitter<ResponderHeartbeat> responders, ResponderConfig config,
-                          MeterRegistry metrics, @ConfigProperty(name = "quarkus.application.version") String version) {
+                          ModelCatalog catalog, MeterRegistry metrics,
+                          @ConfigProperty(name = "quarkus.application.version") String version) {
         this.responders = responders;
         this.config = config;
+        this.catalog = catalog;
         this.metrics = metrics;
         this.version = version;
-        this.lanes = LaneSelection.parse(config.models(), TopicCatalog.bundled().defaultModels());
+        this.lanes = LaneSelection.parse(config.models(), catalog.ids());
         this.instance = config.instance().orElseGet(LaneHeartbeats::hostName);
     }
 
@@ -90,15 +94,17 @@ public class LaneHeartbeats {
 
     private Uni<Void> send(String model, ResponderStatus status) {
         long seq = sequence.incrementAndGet();
+        ModelSpec spec = catalog.require(model);
         ResponderHeartbeat beat = ResponderHeartbeat.newBuilder()
                 .setEventId(Ids.event("ResponderHeartbeat", model, instance, startedAt, seq))
                 .setRunId(null)
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setModelId(model)
-                .setProvider(config.provider())
+                .setDisplayName(spec.displayName())
+                .setProvider(spec.provider().id())
                 .setStatus(status)
                 .setInstance(instance)
-                .setConcurrency(config.concurrency())
+                .setConcurrency(spec.concurrency())
                 .setVersion(version)
                 .setIntervalMs(config.heartbeatInterval().toMillis())
                 .build();

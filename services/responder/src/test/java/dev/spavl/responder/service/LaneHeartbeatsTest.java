@@ -25,14 +25,18 @@ import static org.hamcrest.Matchers.containsString;
 class LaneHeartbeatsTest {
 
     @Test
-    void everyDefaultLaneIsAnnouncedActiveKeyedByModel() {
-        List<String> models = SpavlKafkaResource.defaultModels();
+    void everyCatalogLaneIsAnnouncedActiveKeyedByModel() {
+        // the paper's 12, plus a 13th model the test profile adds by configuration only
+        List<String> models = new java.util.ArrayList<>(SpavlKafkaResource.defaultModels());
+        models.add("test-vlm-13");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<ConsumerRecord<String, ResponderHeartbeat>> beats = AvroTopicClient.forCurrentTestResource()
                     .readAll("spavl.responders", Duration.ofSeconds(10));
             Map<String, ResponderHeartbeat> latest = beats.stream()
                     .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
             assertThat(latest).containsOnlyKeys(models);
+            assertThat(latest.get("test-vlm-13").getDisplayName()).isEqualTo("Test VLM 13");
+            assertThat(latest.get("qwen-vl-chat").getConcurrency()).isPositive();
             assertThat(latest.values()).allSatisfy(b -> {
                 assertThat(b.getStatus()).isEqualTo(ResponderStatus.ACTIVE);
                 assertThat(b.getProvider()).isEqualTo("simulated");
