@@ -78,7 +78,7 @@ public class LaneHeartbeats {
         return draining ? Uni.createFrom().voidItem() : announce(ResponderStatus.ACTIVE);
     }
 
-    void onStop(@Observes ShutdownEvent ev) {
+    void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent ev) {
         draining = true;
         try {
             announce(ResponderStatus.DRAINING).await().atMost(SHUTDOWN_SEND_TIMEOUT);

@@ -34,7 +34,9 @@ class LaneHeartbeatsTest {
                     .readAll("spavl.responders", Duration.ofSeconds(10));
             Map<String, ResponderHeartbeat> latest = beats.stream()
                     .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
-            assertThat(latest).containsOnlyKeys(models);
+            // other test classes may share the broker and leave lanes of their own on the topic
+            assertThat(latest).containsKeys(models.toArray(String[]::new));
+            latest.keySet().retainAll(models);
             assertThat(latest.get("test-vlm-13").getDisplayName()).isEqualTo("Test VLM 13");
             assertThat(latest.get("qwen-vl-chat").getConcurrency()).isPositive();
             assertThat(latest.values()).allSatisfy(b -> {

@@ -1,0 +1,140 @@
+package dev.spavl.responder.lane;
+
+import dev.spavl.blobstore.BlobStore;
+import dev.spavl.events.ResponseRequested;
+import dev.spavl.responder.catalog.ModelCatalog;
+import dev.spavl.responder.service.LaneHeartbeats;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts one {@link Lane} per hosted model, each on its own thread with its own consumer, and drains
+ * them at shutdown after the heartbeats have said DRAINING. The lanes use the Kafka clients directly
+ * because their number is only known at start (SPAVL_RESPONDER_MODELS and the catalog), while
+ * SmallRye channels are fixed at build time.
+ */
+@ApplicationScoped
+public class LaneSupervisor {
+
+    private static final Logger LOG = Logger.getLogger(LaneSupervisor.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LaneHeartbeats heartbeats;
+    private final ModelCatalog catalog;
+    private final BlobStore blobs;
+    private final MeterRegistry metrics;
+    private final Vertx vertx;
+    private final String bootstrap;
+    private final String registryUrl;
+    private final String topicPrefix;
+    private final long seed;
+    private final List<Lane> lanes = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private KafkaProducer<String, Object> producer;
+    private KafkaProducer<byte[], byte[]> rawProducer;
+
+    public LaneSupervisor(LaneHeartbeats heartbeats, ModelCatalog catalog, BlobStore blobs, MeterRegistry metrics, Vertx vertx,
+                          @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                          @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
+                          @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix,
+                          @ConfigProperty(name = "spavl.responder.simulation-seed", defaultValue = "2406") long seed) {
+        this.heartbeats = heartbeats;
+        this.catalog = catalog;
+        this.blobs = blobs;
+        this.metrics = metrics;
+        this.vertx = vertx;
+        this.bootstrap = bootstrap;
+        this.registryUrl = registryUrl;
+        this.topicPrefix = topicPrefix;
+        this.seed = seed;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        producer = new KafkaProducer<>(producerConfig(AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
+        rawProducer = new KafkaProducer<>(producerConfig(ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
+        for (String id : heartbeats.lanes()) {
+            Lane lane = new Lane(catalog.require(id), ChatModelFactory.create(catalog.require(id), vertx, seed),
+                    new KafkaConsumer<>(consumerConfig(id)), producer, rawProducer, blobs, metrics, topicPrefix);
+            Thread t = new Thread(lane, "lane-" + id);
+            t.setDaemon(true);
+            lanes.add(lane);
+            threads.add(t);
+            t.start();
+        }
+        LOG.infof("%d lane(s) consuming", lanes.size());
+    }
+
+    /** After the heartbeats' DRAINING (priority 10): stop taking requests, finish in-flight ones, commit, close. */
+    void onStop(@Observes @Priority(20) ShutdownEvent ev) {
+        lanes.forEach(Lane::drain);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warnf("%s did not drain within %s; its uncommitted requests are redelivered", t.getName(), DRAIN_TIMEOUT);
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+            rawProducer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private Map<String, Object> consumerConfig(String model) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "spavl-responder-" + model);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + model);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, catalog.require(model).concurrency() * 2)));
+        // a batch may wait on retries with backoff; the group must not evict the lane meanwhile
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString((int) Duration.ofMinutes(15).toMillis()));
+        // a topic created after the lane started (a model added later) is found quickly
+        c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
+        c.put("apicurio.registry.url", registryUrl);
+        c.put("apicurio.registry.use-specific-avro-reader", "true");
+        return c;
+    }
+
+    private Map<String, Object> producerConfig(String valueSerializer, String keySerializer) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, "spavl-responder-outcomes-" + valueSerializer.hashCode());
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, keySerializer);
+        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, valueSerializer);
+        c.put("apicurio.registry.url", registryUrl);
+        c.put("apicurio.registry.auto-register", "true");
+        c.put("apicurio.registry.dereference-schema", "true");
+        return c;
+    }
+}
