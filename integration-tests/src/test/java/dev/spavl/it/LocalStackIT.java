@@ -158,6 +158,12 @@ class LocalStackIT {
         assertThat(progress.path("imagesRejected").asInt()).isZero();
         // 16 images x 3 question types x the 12 lanes the responder announces
         assertThat(progress.path("requestsDispatched").asInt()).isEqualTo(16 * 3 * 12);
+
+        // every lane answers (simulated personas), and the generator counts the answers per run
+        String runId = json.readTree(last).path("runId").asText();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                given().baseUri(spavl.url("generator")).get("/api/runs/{id}", runId).then()
+                        .body("progress.responsesReceived", equalTo(16 * 3 * 12)));
     }
 
     @Test

@@ -86,6 +86,15 @@ public class LaneSupervisor {
         LOG.infof("%d lane(s) consuming", lanes.size());
     }
 
+    /** Lane id -> whether its thread is still consuming (for the readiness check). */
+    public Map<String, Boolean> status() {
+        Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            out.put(lanes.get(i).modelId(), threads.get(i).isAlive());
+        }
+        return out;
+    }
+
     /** After the heartbeats' DRAINING (priority 10): stop taking requests, finish in-flight ones, commit, close. */
     void onStop(@Observes @Priority(20) ShutdownEvent ev) {
         lanes.forEach(Lane::drain);
