@@ -38,6 +38,20 @@ public final class BlobStores {
      *
      * @throws IllegalArgumentException when a setting is invalid or a required one is missing
      */
+    /**
+     * From a service's configuration (e.g. MicroProfile Config's property names and values): every
+     * {@code spavl.blob-store.*} key, environment overrides included.
+     */
+    public static BlobStore fromConfig(Iterable<String> names, java.util.function.Function<String, java.util.Optional<String>> value) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String name : names) {
+            if (name.startsWith("spavl.blob-store.")) {
+                value.apply(name).ifPresent(v -> settings.put(name, v));
+            }
+        }
+        return fromConfig(settings);
+    }
+
     public static BlobStore fromConfig(Map<String, String> config) {
         Objects.requireNonNull(config, "config");
         String kind = value(config, KIND, KIND_FILESYSTEM).toLowerCase(Locale.ROOT);

@@ -19,8 +19,6 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Builds the generator's plain-Java parts from its configuration. */
 public class GeneratorBeans {
@@ -70,13 +68,7 @@ public class GeneratorBeans {
     @Produces
     @Singleton
     BlobStore blobStore(Config config) {
-        Map<String, String> settings = new HashMap<>();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("spavl.blob-store.")) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> settings.put(name, v));
-            }
-        }
-        return BlobStores.fromConfig(settings);
+        return BlobStores.fromConfig(config.getPropertyNames(), n -> config.getOptionalValue(n, String.class));
     }
 
     @Produces
