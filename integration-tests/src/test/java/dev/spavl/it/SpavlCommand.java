@@ -1,6 +1,7 @@
 package dev.spavl.it;
 
 import dev.spavl.testkit.ChildJvm;
+import dev.spavl.testkit.SpavlRoot;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ final class SpavlCommand {
     record Result(int exitCode, String output) {
     }
 
-    static final Path ROOT = locateRoot();
+    static final Path ROOT = SpavlRoot.locate();
 
     final Path home;
     final Map<String, String> env = new HashMap<>();
@@ -88,19 +89,5 @@ final class SpavlCommand {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Path locateRoot() {
-        String configured = System.getProperty("spavl.root");
-        if (configured != null && Files.isRegularFile(Path.of(configured, "spavl"))) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("spavl")) && Files.isRegularFile(p.resolve("schemas/topics.yaml"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root from " + here);
     }
 }
