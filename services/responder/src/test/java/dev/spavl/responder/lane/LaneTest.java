@@ -138,6 +138,31 @@ class LaneTest {
         WireModelResource.server.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }
 
+    @Test
+    void aStalledLaneDoesNotHoldUpAnother() {
+        // wire-vlm answers only after 3 s; qwen-vl-chat (another lane, same process) must not wait for it
+        WireModelResource.server.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .willReturn(ok("late answer").withFixedDelay(3000)));
+        ResponseRequested slow1 = request("wire-vlm", "Slow one.");
+        ResponseRequested slow2 = request("wire-vlm", "Slow two.");
+        kafka.send("spavl.requests.wire-vlm", slow1.getQuestionId(), slow1);
+        kafka.send("spavl.requests.wire-vlm", slow2.getQuestionId(), slow2);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                WireModelResource.server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).size() >= 1);
+
+        ResponseRequested fast = request("qwen-vl-chat", "What is in the picture?");
+        kafka.send("spavl.requests.qwen-vl-chat", fast.getQuestionId(), fast);
+        awaitOutcome(fast.getQuestionId(), "qwen-vl-chat");
+        long slowDone = kafka.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(10)).stream()
+                .map(ConsumerRecord::value)
+                .filter(o -> o.getQuestionId().equals(slow1.getQuestionId()) || o.getQuestionId().equals(slow2.getQuestionId()))
+                .count();
+        assertThat(slowDone).as("the stalled lane's answers are still pending").isZero();
+
+        assertThat(awaitOutcome(slow1.getQuestionId(), "wire-vlm").getStatus()).isEqualTo(ResponseStatus.OK);
+        assertThat(awaitOutcome(slow2.getQuestionId(), "wire-vlm").getStatus()).isEqualTo(ResponseStatus.OK);
+    }
+
     private ResponseOutcome awaitOutcome(String questionId, String model) {
         return await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> {
             Optional<ResponseOutcome> found = kafka.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(10)).stream()
