@@ -50,6 +50,7 @@ public class LaneSupervisor {
     private final String registryUrl;
     private final String topicPrefix;
     private final long seed;
+    private final boolean createLaneTopics;
     private final List<Lane> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private KafkaProducer<String, Object> producer;
@@ -59,7 +60,9 @@ public class LaneSupervisor {
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
                           @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix,
-                          @ConfigProperty(name = "spavl.responder.simulation-seed", defaultValue = "2406") long seed) {
+                          @ConfigProperty(name = "spavl.responder.simulation-seed", defaultValue = "2406") long seed,
+                          @ConfigProperty(name = "spavl.responder.create-lane-topics", defaultValue = "true") boolean createLaneTopics) {
+        this.createLaneTopics = createLaneTopics;
         this.heartbeats = heartbeats;
         this.catalog = catalog;
         this.blobs = blobs;
@@ -72,6 +75,9 @@ public class LaneSupervisor {
     }
 
     void onStart(@Observes StartupEvent ev) {
+        if (createLaneTopics) {
+            ensureLaneTopics();
+        }
         producer = new KafkaProducer<>(producerConfig(AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
         rawProducer = new KafkaProducer<>(producerConfig(ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
         for (String id : heartbeats.lanes()) {
@@ -84,6 +90,27 @@ public class LaneSupervisor {
             t.start();
         }
         LOG.infof("%d lane(s) consuming", lanes.size());
+    }
+
+    /**
+     * A model added by configuration has no topics yet: create its request, retry and dead-letter topics
+     * from the same topic list (schemas/topics.yaml) the provisioner uses. Existing topics are left as they
+     * are; set spavl.responder.create-lane-topics=false where the service may not administer topics.
+     */
+    private void ensureLaneTopics() {
+        List<dev.spavl.contracts.topics.TopicSpec> specs = dev.spavl.contracts.topics.TopicCatalog.bundled()
+                .resolve(topicPrefix, heartbeats.lanes()).stream()
+                .filter(t -> t.name().startsWith(topicPrefix + ".requests."))
+                .toList();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var report = new dev.spavl.contracts.topics.TopicProvisioner(admin).provision(specs);
+            if (!report.created().isEmpty()) {
+                LOG.infof("created lane topics %s", report.created());
+            }
+        } catch (Exception e) {
+            LOG.warnf(e, "could not create the lane topics; lanes whose topics are missing wait until they exist");
+        }
     }
 
     /** Lane id -> whether its thread is still consuming (for the readiness check). */
