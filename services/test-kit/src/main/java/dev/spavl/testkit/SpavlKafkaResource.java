@@ -84,11 +84,6 @@ public class SpavlKafkaResource implements QuarkusTestResourceLifecycleManager {
         return registry.confluentCompatUrl();
     }
 
-    /** Topic names as the services use them. */
-    public static String topic(String relative) {
-        return "spavl." + relative;
-    }
-
     public static List<String> defaultModels() {
         return TopicCatalog.bundled().defaultModels();
     }

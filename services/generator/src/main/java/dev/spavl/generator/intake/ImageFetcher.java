@@ -57,6 +57,11 @@ public final class ImageFetcher {
         return row.path() != null ? readFile(row.path()) : download(row.url());
     }
 
+    /** By the reference stored for a row: a URL (any scheme; only http/https pass) or a local path. */
+    public Fetched fetch(String reference) {
+        return SourceRow.isUrl(reference) ? download(reference) : readFile(reference);
+    }
+
     private Fetched readFile(String path) {
         Path file;
         try {

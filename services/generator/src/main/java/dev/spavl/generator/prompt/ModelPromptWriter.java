@@ -10,6 +10,7 @@ import dev.spavl.modelclients.Decoding;
 import dev.spavl.modelclients.ImageInput;
 import dev.spavl.modelclients.ModelCallException;
 import dev.spavl.modelclients.ModelEndpoint;
+import dev.spavl.modelclients.RetryDelay;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
@@ -36,6 +37,8 @@ public final class ModelPromptWriter implements PromptWriter {
 
     private static final Logger LOG = Logger.getLogger(ModelPromptWriter.class);
     static final String VERSION = "model-v1";
+    private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final String DIR = "/dev/spavl/generator/prompts/" + VERSION + "/";
 
     private final ChatModel model;
@@ -115,16 +118,10 @@ public final class ModelPromptWriter implements PromptWriter {
                 return Uni.createFrom().failure(f);
             }
             ModelCallException e = (ModelCallException) f;
-            Duration wait = e.retryAfter().orElseGet(() -> backoff(attempt));
+            Duration wait = RetryDelay.after(e, attempt, INITIAL_BACKOFF, MAX_BACKOFF);
             LOG.debugf("%s %s: %s; attempt %d of %d in %s", model.provider(), request.model(), e.kind(), attempt + 1, maxAttempts, wait);
             return Uni.createFrom().voidItem().onItem().delayIt().by(wait).flatMap(x -> attempt(request, attempt + 1));
         });
-    }
-
-    static Duration backoff(int attempt) {
-        long base = Math.min(30_000L, 500L * (1L << Math.min(attempt - 1, 16)));
-        long jitter = (long) (base * 0.2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble());
-        return Duration.ofMillis(base + jitter);
     }
 
     private static boolean retryable(Throwable f) {

@@ -261,10 +261,7 @@ public class RunWorker {
 
     private Uni<Prepared> prepare(RunRecord run, RunItem item, Set<QuestionType> types) {
         Uni<Prepared> checked = vertx.executeBlocking(Uni.createFrom().item(() -> {
-            boolean url = SourceRow.isUrl(item.sourceRef);
-            ImageFetcher.Fetched fetched = fetcher.fetch(new SourceRow(item.rowNo, url ? null : item.sourceRef,
-                    url ? item.sourceRef : null, item.caption, item.description, item.class1, item.class2, item.class3,
-                    item.imageName));
+            ImageFetcher.Fetched fetched = fetcher.fetch(item.sourceRef);
             if (!fetched.ok()) {
                 return Prepared.rejected(item, fetched.reason(), fetched.detail());
             }

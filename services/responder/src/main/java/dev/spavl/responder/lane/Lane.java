@@ -14,6 +14,7 @@ import dev.spavl.modelclients.ChatResult;
 import dev.spavl.modelclients.Decoding;
 import dev.spavl.modelclients.ImageInput;
 import dev.spavl.modelclients.ModelCallException;
+import dev.spavl.modelclients.RetryDelay;
 import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.simulated.SimulatedChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -223,8 +223,7 @@ final class Lane implements Runnable {
                     return failed(req, errorKind(e), e.getMessage(), attempt, null);
                 }
                 if (attempt < max) {
-                    int done = attempt;
-                    Duration wait = e.retryAfter().orElseGet(() -> backoff(done));
+                    Duration wait = RetryDelay.after(e, attempt, spec.retry().initialBackoff(), spec.retry().maxBackoff());
                     LOG.debugf("lane %s question %s: %s, attempt %d of %d in %s", spec.id(), req.getQuestionId(), e.kind(),
                             attempt + 1, max, wait);
                     Thread.sleep(wait.toMillis());
@@ -241,12 +240,6 @@ final class Lane implements Runnable {
             return simulated.complete(chat, attempt).await().atMost(deadline);
         }
         return model.complete(chat).await().atMost(deadline);
-    }
-
-    private Duration backoff(int attempt) {
-        long initial = spec.retry().initialBackoff().toMillis();
-        long capped = Math.min(spec.retry().maxBackoff().toMillis(), initial * (1L << Math.min(attempt - 1, 20)));
-        return Duration.ofMillis(capped + (long) (capped * 0.2 * ThreadLocalRandom.current().nextDouble()));
     }
 
     private BigDecimal cost(int tokensIn, int tokensOut) {
