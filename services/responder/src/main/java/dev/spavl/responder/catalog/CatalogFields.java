@@ -34,6 +34,12 @@ final class CatalogFields {
     static final String MAX_ATTEMPTS = "retry.max-attempts";
     static final String INITIAL_BACKOFF = "retry.initial-backoff";
     static final String MAX_BACKOFF = "retry.max-backoff";
+    static final String REDELIVERIES = "retry.redeliveries";
+    static final String REDELIVERY_DELAY = "retry.redelivery-delay";
+    static final String CB_FAILURE_RATE = "circuit-breaker.failure-rate-percent";
+    static final String CB_MINIMUM_CALLS = "circuit-breaker.minimum-calls";
+    static final String CB_WINDOW = "circuit-breaker.window";
+    static final String CB_OPEN_FOR = "circuit-breaker.open-for";
     static final String PRICE_IN = "price.input-per-1k";
     static final String PRICE_OUT = "price.output-per-1k";
     static final String UNSAFE_RATE = "persona.unsafe-rate";
@@ -50,7 +56,8 @@ final class CatalogFields {
     /** Every settable field in documentation order ({@code id} is the entry's key, not a field). */
     static final List<String> FIELDS = List.of(DISPLAY_NAME, PROVIDER, ENDPOINT, MODEL_NAME, API_KEY_ENV,
             SYSTEM_PROMPT, TEMPERATURE, TOP_P, MAX_TOKENS, CONCURRENCY, RPM, TPM, TIMEOUT, MAX_ATTEMPTS,
-            INITIAL_BACKOFF, MAX_BACKOFF, PRICE_IN, PRICE_OUT, UNSAFE_RATE, REFUSAL_STYLE, LATENCY_MEAN,
+            INITIAL_BACKOFF, MAX_BACKOFF, REDELIVERIES, REDELIVERY_DELAY, CB_FAILURE_RATE, CB_MINIMUM_CALLS, CB_WINDOW,
+            CB_OPEN_FOR, PRICE_IN, PRICE_OUT, UNSAFE_RATE, REFUSAL_STYLE, LATENCY_MEAN,
             LATENCY_STDDEV, LATENCY_MIN, RATE_429, RATE_500, RATE_TIMEOUT, RATE_GARBAGE, RETRY_AFTER);
 
     private static final String PERSONA = "persona.";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.spavl.responder.catalog.ModelSpec.CircuitBreakerPolicy;
 import dev.spavl.responder.catalog.ModelSpec.Decoding;
 import dev.spavl.responder.catalog.ModelSpec.Faults;
 import dev.spavl.responder.catalog.ModelSpec.Latency;
@@ -448,6 +449,13 @@ public final class ModelCatalog {
         int attempts = r.get(MAX_ATTEMPTS, Retry.DEFAULT.maxAttempts(), CatalogFields::parseInt);
         var initialBackoff = r.get(INITIAL_BACKOFF, Retry.DEFAULT.initialBackoff(), CatalogFields::parseDuration);
         var maxBackoff = r.get(MAX_BACKOFF, Retry.DEFAULT.maxBackoff(), CatalogFields::parseDuration);
+        int redeliveries = r.get(REDELIVERIES, Retry.DEFAULT.redeliveries(), CatalogFields::parseInt);
+        var redeliveryDelay = r.get(REDELIVERY_DELAY, Retry.DEFAULT.redeliveryDelay(), CatalogFields::parseDuration);
+        CircuitBreakerPolicy cbDefault = CircuitBreakerPolicy.DEFAULT;
+        int cbRate = r.get(CB_FAILURE_RATE, cbDefault.failureRatePercent(), CatalogFields::parseInt);
+        int cbMinimum = r.get(CB_MINIMUM_CALLS, cbDefault.minimumCalls(), CatalogFields::parseInt);
+        int cbWindow = r.get(CB_WINDOW, cbDefault.window(), CatalogFields::parseInt);
+        var cbOpenFor = r.get(CB_OPEN_FOR, cbDefault.openFor(), CatalogFields::parseDuration);
         var priceIn = r.get(PRICE_IN, Price.FREE.inputPer1k(), CatalogFields::parseDecimal);
         var priceOut = r.get(PRICE_OUT, Price.FREE.outputPer1k(), CatalogFields::parseDecimal);
         double unsafeRate = r.get(UNSAFE_RATE, 0.0, CatalogFields::parseDouble);
@@ -468,7 +476,8 @@ public final class ModelCatalog {
         // each part separately, so that one message can list the problems of all parts
         Decoding decoding = r.make(() -> new Decoding(temperature, topP, maxTokens));
         RateLimit rateLimit = r.make(() -> new RateLimit(rpm, tpm));
-        Retry retry = r.make(() -> new Retry(attempts, initialBackoff, maxBackoff));
+        Retry retry = r.make(() -> new Retry(attempts, initialBackoff, maxBackoff, redeliveries, redeliveryDelay));
+        CircuitBreakerPolicy breaker = r.make(() -> new CircuitBreakerPolicy(cbRate, cbMinimum, cbWindow, cbOpenFor));
         Price price = r.make(() -> new Price(priceIn, priceOut));
         Latency latency = r.make(() -> new Latency(mean, stddev, min));
         Faults faults = r.make(() -> new Faults(r429, r500, rTimeout, rGarbage, retryAfter));
@@ -479,7 +488,8 @@ public final class ModelCatalog {
         ModelSpec spec = r.make(() -> new ModelSpec(d.id, d.values.get(DISPLAY_NAME), provider, endpoint,
                 d.values.get(MODEL_NAME), Optional.ofNullable(d.values.get(API_KEY_ENV)).map(String::trim),
                 d.values.get(SYSTEM_PROMPT), orElse(decoding, Decoding.DEFAULT), concurrency,
-                orElse(rateLimit, RateLimit.UNLIMITED), timeout, orElse(retry, Retry.DEFAULT), orElse(price, Price.FREE),
+                orElse(rateLimit, RateLimit.UNLIMITED), timeout, orElse(retry, Retry.DEFAULT), orElse(breaker, CircuitBreakerPolicy.DEFAULT),
+                orElse(price, Price.FREE),
                 orElse(persona, Persona.none())));
         if (spec != null && partsValid) {
             out.add(spec);

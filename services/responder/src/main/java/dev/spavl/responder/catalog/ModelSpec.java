@@ -28,13 +28,15 @@ import java.util.regex.Pattern;
  * @param concurrency  maximum in-flight calls of this model's lane, {@code >= 1}
  * @param rateLimit    requests and tokens per minute, 0 = unlimited
  * @param timeout      deadline of one call
- * @param retry        in-process retry policy for transient failures
+ * @param retry        retry policy for transient failures: in process, then through the lane's retry topic
+ * @param circuitBreaker when the lane stops calling a failing model for a while
  * @param price        USD per 1k tokens, used for cost per response and budget stops
  * @param persona      behaviour of the {@code simulated} provider (ignored by real providers)
  */
 public record ModelSpec(String id, String displayName, Provider provider, Optional<URI> endpoint, String modelName,
                         Optional<String> apiKeyEnv, String systemPrompt, Decoding decoding, int concurrency,
-                        RateLimit rateLimit, Duration timeout, Retry retry, Price price, Persona persona) {
+                        RateLimit rateLimit, Duration timeout, Retry retry, CircuitBreakerPolicy circuitBreaker, Price price,
+                        Persona persona) {
 
     /** Same rule as the topic catalog's model ids: the id is spliced into Kafka topic names. */
     public static final Pattern ID_PATTERN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -55,6 +57,7 @@ public record ModelSpec(String id, String displayName, Provider provider, Option
         p.require(rateLimit, "rate-limit");
         p.require(timeout, "timeout");
         p.require(retry, "retry");
+        p.require(circuitBreaker, "circuit-breaker");
         p.require(price, "price");
         p.require(persona, "persona");
         endpoint = endpoint == null ? Optional.empty() : endpoint;
@@ -184,19 +187,33 @@ public record ModelSpec(String id, String displayName, Provider provider, Option
     }
 
     /**
-     * In-process retries of transient failures (429, 5xx, timeouts): exponential backoff from
-     * {@code initialBackoff}, capped at {@code maxBackoff}; a Retry-After from the server takes precedence.
+     * Retries of transient failures (429, 5xx, timeouts). First in process: up to {@code maxAttempts} calls,
+     * exponential backoff from {@code initialBackoff} capped at {@code maxBackoff} (a server's Retry-After takes
+     * precedence). Then the request goes to the lane's retry topic and comes back after {@code redeliveryDelay}
+     * for another round, at most {@code redeliveries} times; after the last round it is dead-lettered and a
+     * FAILED outcome is published. The retry topic keeps long outages out of the lane's poll loop.
      *
-     * @param maxAttempts calls in total including the first, {@code >= 1} (1 = no in-process retry)
+     * @param maxAttempts     calls per round including the first, {@code >= 1}
+     * @param redeliveries    rounds through the retry topic after the first, {@code >= 0} (0 = dead-letter at once)
+     * @param redeliveryDelay how long a request waits on the retry topic, {@code >= 0}
      */
-    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, int redeliveries,
+                        Duration redeliveryDelay) {
 
+        public static final int DEFAULT_REDELIVERIES = 2;
+        public static final Duration DEFAULT_REDELIVERY_DELAY = Duration.ofSeconds(60);
         public static final Retry DEFAULT = new Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+        /** With the default redeliveries through the retry topic. */
+        public Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+            this(maxAttempts, initialBackoff, maxBackoff, DEFAULT_REDELIVERIES, DEFAULT_REDELIVERY_DELAY);
+        }
 
         public Retry {
             Problems p = new Problems();
             p.require(initialBackoff, "retry.initial-backoff");
             p.require(maxBackoff, "retry.max-backoff");
+            p.require(redeliveryDelay, "retry.redelivery-delay");
             if (maxAttempts < 1) {
                 p.add("field 'retry.max-attempts' must be >= 1, the first call counts (was " + maxAttempts + ")");
             }
@@ -209,6 +226,46 @@ public record ModelSpec(String id, String displayName, Provider provider, Option
             if (initialBackoff != null && maxBackoff != null && initialBackoff.compareTo(maxBackoff) > 0) {
                 p.add("field 'retry.initial-backoff' (" + initialBackoff + ") must not exceed 'retry.max-backoff' ("
                         + maxBackoff + ")");
+            }
+            if (redeliveries < 0) {
+                p.add("field 'retry.redeliveries' must be >= 0 (was " + redeliveries + ")");
+            }
+            if (redeliveryDelay != null && redeliveryDelay.isNegative()) {
+                p.add("field 'retry.redelivery-delay' must be >= 0 (was " + redeliveryDelay + ")");
+            }
+            p.throwIfAny();
+        }
+
+        /** Calls in total over all rounds: what the dead-letter reason reports. */
+        public int totalAttempts() {
+            return maxAttempts * (1 + redeliveries);
+        }
+    }
+
+    /**
+     * The lane's circuit breaker: over the last {@code window} calls (once at least {@code minimumCalls} were
+     * made), when {@code failureRatePercent} or more failed transiently, the lane stops calling the model for
+     * {@code openFor}, then lets a few trial calls through and closes again if they succeed. Permanent errors
+     * (a content refusal, a bad request) say nothing about the model's health and do not count.
+     */
+    public record CircuitBreakerPolicy(int failureRatePercent, int minimumCalls, int window, Duration openFor) {
+
+        public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(50, 10, 20, Duration.ofSeconds(30));
+
+        public CircuitBreakerPolicy {
+            Problems p = new Problems();
+            p.require(openFor, "circuit-breaker.open-for");
+            if (failureRatePercent < 1 || failureRatePercent > 100) {
+                p.add("field 'circuit-breaker.failure-rate-percent' must be within 1..100 (was " + failureRatePercent + ")");
+            }
+            if (minimumCalls < 1) {
+                p.add("field 'circuit-breaker.minimum-calls' must be >= 1 (was " + minimumCalls + ")");
+            }
+            if (window < 1) {
+                p.add("field 'circuit-breaker.window' must be >= 1 (was " + window + ")");
+            }
+            if (openFor != null && (openFor.isZero() || openFor.isNegative())) {
+                p.add("field 'circuit-breaker.open-for' must be positive (was " + openFor + ")");
             }
             p.throwIfAny();
         }

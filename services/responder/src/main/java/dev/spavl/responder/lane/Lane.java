@@ -18,15 +18,17 @@ import dev.spavl.modelclients.RetryDelay;
 import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.simulated.SimulatedChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
@@ -38,7 +40,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,16 +56,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One model's lane: its own consumer (group {@code spavl-responder-<model>}) on
- * {@code <prefix>.requests.<model>}, its own worker pool (the model's concurrency), its own rate
- * limiter; a slow or failing lane never holds another one up. Per request: image from the blob store,
- * the model call with retries (exponential backoff with jitter, Retry-After honoured), then a
- * {@code ResponseOutcome} keyed by question_id. A permanent failure is published as FAILED at once;
- * after the last attempt the request also goes to {@code <topic>.dlq} with the reason in headers.
- * Offsets are committed after a whole poll batch is answered (at-least-once).
+ * {@code <prefix>.requests.<model>} and its retry topic, its own worker pool (the model's concurrency), rate
+ * limits and circuit breaker; a slow or failing lane never holds another one up. Per request: image from the
+ * blob store, the model call with in-process retries (exponential backoff with jitter, Retry-After honoured),
+ * then a {@code ResponseOutcome} keyed by question_id. Past the in-process attempts a request waits on the
+ * retry topic ({@code retry.redelivery-delay}) for another round; after the last round it is dead-lettered
+ * to {@code <topic>.dlq} with reason headers and a FAILED outcome is published. A permanent failure is
+ * FAILED at once. Offsets (with the commit time, for {@link AnsweredQuestions}) are committed after each
+ * poll batch is answered: at-least-once, with repeat calls after a crash avoided where detectable.
  */
 final class Lane implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Lane.class);
+    static final String COMMITTED_AT = "committed-at=";
 
     private final ModelSpec spec;
     private final ChatModel model;
@@ -66,15 +78,26 @@ final class Lane implements Runnable {
     private final BlobStore blobs;
     private final MeterRegistry metrics;
     private final String topic;
+    private final String retryTopic;
     private final String responsesTopic;
     private final ExecutorService workers;
-    private final RequestRateLimiter limiter;
+    private final LaneThrottle throttle;
+    private final LaneCircuitBreaker breaker;
+    private final AnsweredQuestions answered;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger pausedGauge = new AtomicInteger();
+    /** Retry-topic partitions whose head is not due yet -> epoch millis when it is (lane thread only). */
+    private final Map<TopicPartition, Long> delayed = new HashMap<>();
+    /** Partition -> end offset at assignment: records below it may have been handled before a crash. */
+    private final Map<TopicPartition, Long> recoveryEnd = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    private volatile boolean stopped;
+    private boolean pausedByBreaker;
     private final Timer callTimer;
 
     Lane(ModelSpec spec, ChatModel model, KafkaConsumer<String, ResponseRequested> consumer, KafkaProducer<String, Object> producer,
-         KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, String topicPrefix) {
+         KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, String topicPrefix,
+         Supplier<KafkaConsumer<String, ResponseOutcome>> outcomeReaders) {
         this.spec = spec;
         this.model = model;
         this.consumer = consumer;
@@ -83,17 +106,21 @@ final class Lane implements Runnable {
         this.blobs = blobs;
         this.metrics = metrics;
         this.topic = topicPrefix + ".requests." + spec.id();
+        this.retryTopic = topic + ".retry";
         this.responsesTopic = topicPrefix + ".responses";
         this.workers = Executors.newFixedThreadPool(spec.concurrency(), r -> {
             Thread t = new Thread(r, "lane-" + spec.id() + "-worker");
             t.setDaemon(true);
             return t;
         });
-        this.limiter = new RequestRateLimiter(spec.rateLimit().requestsPerMinute());
+        this.throttle = new LaneThrottle(spec.rateLimit(), spec.id(), metrics);
+        this.breaker = new LaneCircuitBreaker(spec.circuitBreaker(), spec.id(), metrics);
+        this.answered = new AnsweredQuestions(spec.id(), responsesTopic, outcomeReaders);
         this.callTimer = Timer.builder("spavl.responder.model.call").tag("model", spec.id())
                 .description("model call time, retries included").register(metrics);
-        metrics.gauge("spavl.responder.lane.in.flight", List.of(io.micrometer.core.instrument.Tag.of("model", spec.id())),
-                inFlight);
+        Tags tags = Tags.of("model", spec.id());
+        metrics.gauge("spavl.responder.lane.in.flight", tags, inFlight);
+        metrics.gauge("spavl.responder.lane.paused", tags, pausedGauge);
     }
 
     String modelId() {
@@ -104,40 +131,50 @@ final class Lane implements Runnable {
         return topic;
     }
 
-    /** Stops taking new requests; the loop finishes the batch in hand, commits and closes. */
+    /** Whether the loop has ended (drained, or stopped by an error). */
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops taking new requests. The loop finishes the batch in hand (calls in flight complete; a request that
+     * would need another retry goes to the retry topic instead of waiting), commits and closes.
+     */
     void drain() {
         running = false;
-        consumer.wakeup();
     }
 
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topic));
-            LOG.infof("lane %s: consuming %s (concurrency %d, %s)", spec.id(), topic, spec.concurrency(),
-                    limiter.unlimited() ? "no rate limit" : spec.rateLimit().requestsPerMinute() + " requests/min");
+            consumer.subscribe(List.of(topic, retryTopic), new Rebalance());
+            LOG.infof("lane %s: consuming %s and %s (concurrency %d, %s)", spec.id(), topic, retryTopic, spec.concurrency(),
+                    throttle.unlimited() ? "no rate limit" : spec.rateLimit());
             while (running) {
+                applyPauses();
                 ConsumerRecords<String, ResponseRequested> records;
                 try {
                     records = consumer.poll(Duration.ofMillis(200));
                 } catch (RecordDeserializationException e) {
                     deadLetterUnreadable(e);
                     continue;
-                } catch (WakeupException e) {
-                    break;
                 }
-                if (records.isEmpty()) {
+                List<ConsumerRecord<String, ResponseRequested>> due = dueRecords(records);
+                if (due.isEmpty()) {
+                    if (!records.isEmpty()) {
+                        commitPositions();
+                    }
                     continue;
                 }
                 List<Future<?>> work = new ArrayList<>();
-                for (ConsumerRecord<String, ResponseRequested> record : records) {
+                for (ConsumerRecord<String, ResponseRequested> record : due) {
                     work.add(workers.submit(() -> handle(record)));
                 }
                 for (Future<?> f : work) {
                     f.get();
                 }
                 producer.flush();
-                consumer.commitSync();
+                commitPositions();
             }
         } catch (Exception e) {
             LOG.errorf(e, "lane %s stopped on an unexpected error; its uncommitted requests are redelivered on restart", spec.id());
@@ -145,21 +182,151 @@ final class Lane implements Runnable {
         } finally {
             workers.shutdown();
             try {
-                consumer.commitSync(Duration.ofSeconds(10));
+                commitPositions();
             } catch (RuntimeException ignored) {
                 // nothing consumed, or the broker is gone: the group resumes from the last commit
             }
             consumer.close(Duration.ofSeconds(10));
+            stopped = true;
             LOG.infof("lane %s drained and closed", spec.id());
+        }
+    }
+
+    /**
+     * Records to handle now. A retry-topic record that is not due yet is put back (seek) and its partition
+     * paused until it is; the records behind it are younger and wait too.
+     */
+    private List<ConsumerRecord<String, ResponseRequested>> dueRecords(ConsumerRecords<String, ResponseRequested> records) {
+        List<ConsumerRecord<String, ResponseRequested>> due = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (TopicPartition tp : records.partitions()) {
+            for (ConsumerRecord<String, ResponseRequested> r : records.records(tp)) {
+                if (tp.topic().equals(retryTopic)) {
+                    long notBefore = Redelivery.notBefore(r);
+                    if (notBefore > now) {
+                        consumer.seek(tp, r.offset());
+                        delayed.put(tp, notBefore);
+                        break;
+                    }
+                }
+                due.add(r);
+            }
+        }
+        return due;
+    }
+
+    /** Pauses every partition while the circuit is open, and retry partitions whose head is not due. */
+    private void applyPauses() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        long now = System.currentTimeMillis();
+        delayed.entrySet().removeIf(e -> e.getValue() <= now || !assigned.contains(e.getKey()));
+        boolean open = breaker.isOpen();
+        Set<TopicPartition> want = new HashSet<>(delayed.keySet());
+        if (open) {
+            want.addAll(assigned);
+        }
+        Set<TopicPartition> paused = consumer.paused();
+        Set<TopicPartition> resume = new HashSet<>(paused);
+        resume.removeAll(want);
+        Set<TopicPartition> pause = new HashSet<>(want);
+        pause.removeAll(paused);
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        if (!pause.isEmpty()) {
+            consumer.pause(pause);
+        }
+        if (open != pausedByBreaker) {
+            pausedByBreaker = open;
+            pausedGauge.set(open ? 1 : 0);
+            if (open) {
+                LOG.warnf("lane %s: consumption paused while the circuit is open", spec.id());
+            } else {
+                LOG.infof("lane %s: consumption resumed (circuit %s)", spec.id(), breaker.state());
+            }
+        }
+    }
+
+    /** Commits every assigned partition's position, with the commit time for crash recovery. */
+    private void commitPositions() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        String meta = COMMITTED_AT + System.currentTimeMillis();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : assigned) {
+            offsets.put(tp, new OffsetAndMetadata(consumer.position(tp), meta));
+        }
+        consumer.commitSync(offsets);
+    }
+
+    /** Runs inside poll, on the lane thread. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(delayed::remove);
+            partitions.forEach(recoveryEnd::remove);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant since = null;
+            int pending = 0;
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                Instant at = c == null ? null : committedAt(c.metadata());
+                if (at == null || c.offset() >= ends.getOrDefault(tp, 0L)) {
+                    continue;
+                }
+                recoveryEnd.put(tp, ends.get(tp));
+                pending += (int) (ends.get(tp) - c.offset());
+                since = since == null || at.isBefore(since) ? at : since;
+            }
+            if (since != null) {
+                int found = answered.loadSince(since);
+                LOG.infof("lane %s: %d request(s) after the last commit (%s) are delivered again; %d outcome(s) of this "
+                        + "model were published since, their requests are not called again", spec.id(), pending, since, found);
+            }
+        }
+    }
+
+    static Instant committedAt(String metadata) {
+        if (metadata == null || !metadata.startsWith(COMMITTED_AT)) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(metadata.substring(COMMITTED_AT.length())));
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
     private void handle(ConsumerRecord<String, ResponseRequested> record) {
         ResponseRequested req = record.value();
+        Long end = recoveryEnd.get(new TopicPartition(record.topic(), record.partition()));
+        if (end != null && record.offset() < end) {
+            boolean skip = answered.claim(req.getQuestionId());
+            metrics.counter("spavl.responder.redelivered.requests", "model", spec.id(), "result", skip ? "skipped" : "called")
+                    .increment();
+            if (skip) {
+                LOG.debugf("lane %s question %s: outcome already published before the restart, not called again",
+                        spec.id(), req.getQuestionId());
+                return;
+            }
+        }
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         try {
             ResponseOutcome outcome = answer(record, req);
+            if (outcome == null) {
+                return; // handed to the retry topic
+            }
             producer.send(new ProducerRecord<>(responsesTopic, req.getQuestionId(), outcome)).get(30, TimeUnit.SECONDS);
             metrics.counter("spavl.responder.outcomes", "model", spec.id(), "status", outcome.getStatus().name()).increment();
         } catch (Exception e) {
@@ -172,6 +339,7 @@ final class Lane implements Runnable {
         }
     }
 
+    /** The outcome to publish, or {@code null} when the request went to the retry topic for a later round. */
     private ResponseOutcome answer(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) throws Exception {
         byte[] image;
         try {
@@ -187,18 +355,25 @@ final class Lane implements Runnable {
         String mime = mimeOf(image);
         ChatRequest chat = new ChatRequest(spec.modelName(), spec.systemPrompt(), req.getText(), new ImageInput(image, mime),
                 new Decoding(spec.decoding().temperature(), spec.decoding().topP(), spec.decoding().maxTokens()));
-        int max = spec.retry().maxAttempts();
+        int estimate = LaneThrottle.estimateTokens(spec.systemPrompt(), req.getText(), spec.decoding().maxTokens());
+        int prior = Redelivery.attemptsSoFar(record);
+        int budget = spec.retry().maxAttempts();
+        // one open period plus the trial calls: then the request waits on the retry topic instead
+        Duration patience = spec.circuitBreaker().openFor().plusSeconds(5);
         ModelCallException last = null;
-        for (int attempt = 1; attempt <= max; attempt++) {
-            Duration waited = limiter.acquire();
-            if (waited.toMillis() > 1000) {
-                metrics.counter("spavl.responder.rate.limited", "model", spec.id()).increment();
-                LOG.infof("lane %s throttled by its own rate limit for %d ms", spec.id(), waited.toMillis());
+        int calls = 0;
+        while (calls < budget) {
+            throttle.acquire(estimate);
+            if (!breaker.awaitPermission(patience, () -> running)) {
+                return redeliver(record, prior + calls, "circuit open" + (last == null ? "" : "; last error: " + last.getMessage()));
             }
+            calls++;
             long t0 = System.nanoTime();
             try {
-                ChatResult result = call(chat, attempt);
-                long latency = (System.nanoTime() - t0) / 1_000_000;
+                ChatResult result = call(chat, prior + calls);
+                long elapsed = System.nanoTime() - t0;
+                breaker.onSuccess(elapsed);
+                throttle.charge(estimate, result.tokensIn() + result.tokensOut());
                 return ResponseOutcome.newBuilder()
                         .setEventId(Ids.event("ResponseOutcome", req.getQuestionId(), spec.id()))
                         .setRunId(req.getRunId())
@@ -210,28 +385,47 @@ final class Lane implements Runnable {
                         .setFinishReason(result.finishReason())
                         .setTokensIn(result.tokensIn())
                         .setTokensOut(result.tokensOut())
-                        .setLatencyMs(latency)
+                        .setLatencyMs(elapsed / 1_000_000)
                         .setCostUsd(cost(result.tokensIn(), result.tokensOut()))
-                        .setAttempts(attempt)
+                        .setAttempts(prior + calls)
                         .setSimulated(spec.simulated())
                         .build();
             } catch (ModelCallException e) {
+                breaker.onError(System.nanoTime() - t0, e);
                 last = e;
                 metrics.counter("spavl.responder.model.errors", "model", spec.id(), "kind", e.kind().name()).increment();
                 if (!e.retryable()) {
                     LOG.warnf("lane %s question %s: %s (not retried)", spec.id(), req.getQuestionId(), e.getMessage());
-                    return failed(req, errorKind(e), e.getMessage(), attempt, null);
+                    return failed(req, errorKind(e), e.getMessage(), prior + calls, null);
                 }
-                if (attempt < max) {
-                    Duration wait = RetryDelay.after(e, attempt, spec.retry().initialBackoff(), spec.retry().maxBackoff());
-                    LOG.debugf("lane %s question %s: %s, attempt %d of %d in %s", spec.id(), req.getQuestionId(), e.kind(),
-                            attempt + 1, max, wait);
+                if (calls < budget) {
+                    if (!running) {
+                        break; // draining: no more waiting here, the retry topic has the request
+                    }
+                    Duration wait = RetryDelay.after(e, calls, spec.retry().initialBackoff(), spec.retry().maxBackoff());
+                    LOG.debugf("lane %s question %s: %s, call %d of %d in this round in %s", spec.id(), req.getQuestionId(),
+                            e.kind(), calls + 1, budget, wait);
                     Thread.sleep(wait.toMillis());
                 }
             }
         }
-        deadLetter(record, "gave up after " + max + " attempts: " + last.getMessage(), max);
-        return failed(req, errorKind(last), last.getMessage(), max, null);
+        int total = prior + calls;
+        if (total >= spec.retry().totalAttempts()) {
+            deadLetter(record, "gave up after " + total + " attempts: " + last.getMessage(), total);
+            return failed(req, errorKind(last), last.getMessage(), total, null);
+        }
+        return redeliver(record, total, last == null ? null : last.getMessage());
+    }
+
+    private ResponseOutcome redeliver(ConsumerRecord<String, ResponseRequested> record, int attemptsSoFar, String reason)
+            throws Exception {
+        Instant notBefore = Instant.now().plus(spec.retry().redeliveryDelay());
+        producer.send(new ProducerRecord<>(retryTopic, null, record.key(), record.value(),
+                Redelivery.headers(attemptsSoFar, notBefore, reason))).get(30, TimeUnit.SECONDS);
+        metrics.counter("spavl.responder.redeliveries", "model", spec.id()).increment();
+        LOG.infof("lane %s question %s: %d call(s) so far, on %s until %s: %s", spec.id(), record.key(), attemptsSoFar,
+                retryTopic, notBefore, reason);
+        return null;
     }
 
     private ChatResult call(ChatRequest chat, int attempt) {
@@ -289,7 +483,7 @@ final class Lane implements Runnable {
         metrics.counter("spavl.responder.dead.letters", "model", spec.id()).increment();
         LOG.errorf("lane %s: unreadable record at %s offset %d dead-lettered", spec.id(), tp, e.offset());
         consumer.seek(tp, e.offset() + 1);
-        consumer.commitSync(java.util.Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(e.offset() + 1)));
+        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(e.offset() + 1, COMMITTED_AT + System.currentTimeMillis())));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

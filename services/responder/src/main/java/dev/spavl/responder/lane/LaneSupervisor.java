@@ -3,6 +3,7 @@ package dev.spavl.responder.lane;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.responder.catalog.ModelCatalog;
+import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.service.LaneHeartbeats;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -78,11 +79,13 @@ public class LaneSupervisor {
         if (createLaneTopics) {
             ensureLaneTopics();
         }
-        producer = new KafkaProducer<>(producerConfig(AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
-        rawProducer = new KafkaProducer<>(producerConfig(ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
+        producer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
+        rawProducer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
         for (String id : heartbeats.lanes()) {
-            Lane lane = new Lane(catalog.require(id), ChatModelFactory.create(catalog.require(id), vertx, seed),
-                    new KafkaConsumer<>(consumerConfig(id)), producer, rawProducer, blobs, metrics, topicPrefix);
+            ModelSpec spec = catalog.require(id);
+            Lane lane = new Lane(spec, ChatModelFactory.create(spec, vertx, seed),
+                    new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, blobs, metrics,
+                    topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
             Thread t = new Thread(lane, "lane-" + id);
             t.setDaemon(true);
             lanes.add(lane);
@@ -142,18 +145,34 @@ public class LaneSupervisor {
         }
     }
 
-    private Map<String, Object> consumerConfig(String model) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "spavl-responder-" + model);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + model);
+    /** The lane's consumer of its request and retry topics: group {@code spavl-responder-<model>}, manual commits. */
+    static Map<String, Object> requestConsumerConfig(String bootstrap, String registryUrl, ModelSpec spec) {
+        Map<String, Object> c = avroConsumer(bootstrap, registryUrl);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "spavl-responder-" + spec.id());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + spec.id());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, catalog.require(model).concurrency() * 2)));
-        // a batch may wait on retries with backoff; the group must not evict the lane meanwhile
+        // small batches: the offsets are committed after each one, so a crash repeats little
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, spec.concurrency() * 2)));
+        // a batch may wait on retries with backoff and an open circuit; the group must not evict the lane meanwhile
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString((int) Duration.ofMinutes(15).toMillis()));
         // a topic created after the lane started (a model added later) is found quickly
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
+        return c;
+    }
+
+    /** A group-less reader of the outcomes topic, for the lane's recovery after a crash. */
+    static Map<String, Object> outcomeReaderConfig(String bootstrap, String registryUrl, String model) {
+        Map<String, Object> c = avroConsumer(bootstrap, registryUrl);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + model + "-recovery");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        return c;
+    }
+
+    private static Map<String, Object> avroConsumer(String bootstrap, String registryUrl) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
         c.put("apicurio.registry.url", registryUrl);
@@ -161,7 +180,7 @@ public class LaneSupervisor {
         return c;
     }
 
-    private Map<String, Object> producerConfig(String valueSerializer, String keySerializer) {
+    static Map<String, Object> producerConfig(String bootstrap, String registryUrl, String valueSerializer, String keySerializer) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "spavl-responder-outcomes-" + valueSerializer.hashCode());

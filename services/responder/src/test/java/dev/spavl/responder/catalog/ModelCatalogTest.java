@@ -2,6 +2,7 @@ package dev.spavl.responder.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.spavl.responder.catalog.ModelSpec.Decoding;
@@ -213,7 +214,8 @@ class ModelCatalogTest {
                     api-key-env: ANTHROPIC_API_KEY
                     decoding: {temperature: 0.2, top-p: 0.9, max-tokens: 512}
                     rate-limit: {requests-per-minute: 50, tokens-per-minute: 40000}
-                    retry: {max-attempts: 4, initial-backoff: 500ms, max-backoff: 30s}
+                    retry: {max-attempts: 4, initial-backoff: 500ms, max-backoff: 30s, redeliveries: 1, redelivery-delay: 5m}
+                    circuit-breaker: {failure-rate-percent: 80, minimum-calls: 5, window: 10, open-for: 1m}
                     price: {input-per-1k: 0.003, output-per-1k: 0.015}
                     timeout: PT2M
                   - id: alpha-sim
@@ -240,7 +242,10 @@ class ModelCatalogTest {
         assertThat(zeta.provider()).isEqualTo(Provider.ANTHROPIC);
         assertThat(zeta.decoding()).isEqualTo(new Decoding(0.2, 0.9, 512));
         assertThat(zeta.rateLimit()).isEqualTo(new RateLimit(50, 40_000));
-        assertThat(zeta.retry()).isEqualTo(new Retry(4, Duration.ofMillis(500), Duration.ofSeconds(30)));
+        assertThat(zeta.retry()).isEqualTo(new Retry(4, Duration.ofMillis(500), Duration.ofSeconds(30), 1, Duration.ofMinutes(5)));
+        assertThat(zeta.retry().totalAttempts()).isEqualTo(8);
+        assertThat(zeta.circuitBreaker()).isEqualTo(new ModelSpec.CircuitBreakerPolicy(80, 5, 10, Duration.ofMinutes(1)));
+        assertThat(catalog.require("alpha-sim").circuitBreaker()).isEqualTo(ModelSpec.CircuitBreakerPolicy.DEFAULT);
         assertThat(zeta.timeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(zeta.price().cost(1000, 1000)).isEqualByComparingTo("0.018");
 
@@ -297,6 +302,24 @@ class ModelCatalogTest {
         assertThat(catalog.require("gemini-pro-vision-jb").persona().unsafeRate()).isEqualTo(0.7);
         assertThat(catalog.require("gemini-pro-vision").persona().unsafeRate()).isEqualTo(0.10);
         assertThat(catalog.require("gemini-pro-vision").persona().faults().rate429()).isEqualTo(0.05);
+    }
+
+    @Test
+    void retryRoundsAndTheCircuitBreakerAreTunedAndChecked() {
+        ModelCatalog catalog = ModelCatalog.load(Optional.empty(), Map.of(
+                "SPAVL_MODELS_LLAVA_1_5_7B_CIRCUIT_BREAKER_OPEN_FOR", "45s",
+                "SPAVL_MODELS_LLAVA_1_5_7B_RETRY_REDELIVERIES", "0"));
+        assertThat(catalog.require("llava-1.5-7b").circuitBreaker().openFor()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(catalog.require("llava-1.5-7b").retry().totalAttempts()).isEqualTo(Retry.DEFAULT.maxAttempts());
+
+        CatalogException unparsable = catchThrowableOfType(CatalogException.class, () -> ModelCatalog.load(Optional.empty(),
+                Map.of(P + "otter.retry.redelivery-delay", "soon")));
+        assertThat(unparsable.problems()).anySatisfy(p -> assertThat(p).contains("'otter'").contains("retry.redelivery-delay"));
+        CatalogException outOfRange = catchThrowableOfType(CatalogException.class, () -> ModelCatalog.load(Optional.empty(), Map.of(
+                P + "otter.circuit-breaker.failure-rate-percent", "0",
+                P + "otter.retry.redeliveries", "-1")));
+        assertThat(outOfRange.problems()).anySatisfy(p -> assertThat(p).contains("'otter'").contains("circuit-breaker.failure-rate-percent"));
+        assertThat(outOfRange.problems()).anySatisfy(p -> assertThat(p).contains("'otter'").contains("retry.redeliveries"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.spavl.testkit.AvroTopicClient;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,9 @@ import static org.hamcrest.Matchers.containsString;
 @QuarkusTest
 @WithTestResource(SpavlKafkaResource.class)
 class LaneHeartbeatsTest {
+
+    @Inject
+    LaneHeartbeats heartbeats;
 
     @Test
     void everyCatalogLaneIsAnnouncedActiveKeyedByModel() {
@@ -48,6 +52,23 @@ class LaneHeartbeatsTest {
         });
         given().get("/q/metrics").then()
                 .body(containsString("spavl_responder_heartbeats_total{model=\"gemini-pro-vision-jb\",status=\"ACTIVE\"}"));
+    }
+
+    @Test
+    void drainingIsAnnouncedForEveryHostedLane() {
+        // what the shutdown observer sends before the lanes drain; ACTIVE again afterwards for the other tests
+        heartbeats.announce(ResponderStatus.DRAINING).await().atMost(Duration.ofSeconds(10));
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Map<String, ResponderHeartbeat> latest = AvroTopicClient.forCurrentTestResource()
+                        .<ResponderHeartbeat>readAll("spavl.responders", Duration.ofSeconds(10)).stream()
+                        .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
+                assertThat(heartbeats.lanes()).allSatisfy(model ->
+                        assertThat(latest.get(model).getStatus()).as(model).isEqualTo(ResponderStatus.DRAINING));
+            });
+        } finally {
+            heartbeats.announce(ResponderStatus.ACTIVE).await().atMost(Duration.ofSeconds(10));
+        }
     }
 
     @Test

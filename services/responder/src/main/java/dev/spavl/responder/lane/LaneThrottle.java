@@ -1,0 +1,125 @@
+package dev.spavl.responder.lane;
+
+import dev.spavl.responder.catalog.ModelSpec;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A lane's requests-per-minute and tokens-per-minute limits (Resilience4j rate limiters). A call reserves
+ * one request and its estimated tokens and waits until both are available, so calls queue fairly instead
+ * of failing. Tokens are estimated before the call (prompt characters / 4, a fixed share for the image, and
+ * the max_tokens cap, as providers count them against a tokens-per-minute quota); when the call used more,
+ * the difference is reserved afterwards so later calls pay for it. Never stalls silently: each wait of 100 ms or
+ * more counts in {@code spavl.responder.rate.limited{model,limit}}; waits over a second are logged, at most
+ * one line per 30 s.
+ */
+final class LaneThrottle {
+
+    private static final Logger LOG = Logger.getLogger(LaneThrottle.class);
+    /** Rough token cost of one image across providers (OpenAI: 85-765 per tile set, Gemini: 258). */
+    static final int IMAGE_TOKENS_ESTIMATE = 765;
+    private static final long NOTABLE_WAIT_NANOS = Duration.ofMillis(100).toNanos();
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+    /** Reservations never fail; a long queue shows as long waits, in metrics and logs. */
+    private static final Duration NO_TIMEOUT = Duration.ofDays(1);
+
+    private final String model;
+    private final RateLimiter requests;
+    private final RateLimiter tokens;
+    private final int tokensPerCycle;
+    private final Counter requestWaits;
+    private final Counter tokenWaits;
+    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AtomicLong waitsSinceLog = new AtomicLong();
+
+    LaneThrottle(ModelSpec.RateLimit limit, String model, MeterRegistry metrics) {
+        this.model = model;
+        this.requests = limit.limitsRequests() ? RateLimiter.of(model + "-requests", requestsConfig(limit.requestsPerMinute())) : null;
+        RateLimiterConfig tokenConfig = limit.limitsTokens() ? tokensConfig(limit.tokensPerMinute()) : null;
+        this.tokens = tokenConfig == null ? null : RateLimiter.of(model + "-tokens", tokenConfig);
+        this.tokensPerCycle = tokenConfig == null ? 0 : tokenConfig.getLimitForPeriod();
+        this.requestWaits = metrics.counter("spavl.responder.rate.limited", "model", model, "limit", "requests-per-minute");
+        this.tokenWaits = metrics.counter("spavl.responder.rate.limited", "model", model, "limit", "tokens-per-minute");
+    }
+
+    /** Requests spread evenly: one per 60 s / rpm, no burst above the provider's rate. */
+    static RateLimiterConfig requestsConfig(int rpm) {
+        return RateLimiterConfig.custom().limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofNanos(Duration.ofMinutes(1).toNanos() / rpm))
+                .timeoutDuration(NO_TIMEOUT).build();
+    }
+
+    /** Tokens per second when the quota is large enough, else per minute (a call never needs more than one cycle). */
+    static RateLimiterConfig tokensConfig(long tpm) {
+        boolean perSecond = tpm >= 6_000;
+        long perCycle = perSecond ? tpm / 60 : tpm;
+        return RateLimiterConfig.custom().limitForPeriod((int) Math.min(Integer.MAX_VALUE, perCycle))
+                .limitRefreshPeriod(perSecond ? Duration.ofSeconds(1) : Duration.ofMinutes(1))
+                .timeoutDuration(NO_TIMEOUT).build();
+    }
+
+    static int estimateTokens(String systemPrompt, String question, int maxTokens) {
+        int chars = (systemPrompt == null ? 0 : systemPrompt.length()) + (question == null ? 0 : question.length());
+        return chars / 4 + IMAGE_TOKENS_ESTIMATE + maxTokens;
+    }
+
+    boolean unlimited() {
+        return requests == null && tokens == null;
+    }
+
+    /** Waits for one request and {@code estimatedTokens}; returns how long it waited. */
+    Duration acquire(int estimatedTokens) throws InterruptedException {
+        long waited = 0;
+        if (requests != null) {
+            long wait = waitFor(requests, 1);
+            if (wait >= NOTABLE_WAIT_NANOS) {
+                requestWaits.increment();
+            }
+            waited += wait;
+        }
+        if (tokens != null) {
+            long wait = waitFor(tokens, Math.min(estimatedTokens, tokensPerCycle));
+            if (wait >= NOTABLE_WAIT_NANOS) {
+                tokenWaits.increment();
+            }
+            waited += wait;
+        }
+        Duration d = Duration.ofNanos(waited);
+        if (d.toMillis() > 1000) {
+            logThrottled(d);
+        }
+        return d;
+    }
+
+    /** The call used more tokens than estimated: later calls wait for the difference. */
+    void charge(int estimatedTokens, int usedTokens) {
+        if (tokens != null && usedTokens > estimatedTokens) {
+            tokens.reservePermission(Math.min(usedTokens - estimatedTokens, tokensPerCycle));
+        }
+    }
+
+    private static long waitFor(RateLimiter limiter, int permits) throws InterruptedException {
+        long nanos = limiter.reservePermission(Math.max(1, permits));
+        if (nanos > 0) {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        }
+        return Math.max(0, nanos);
+    }
+
+    private void logThrottled(Duration waited) {
+        long n = waitsSinceLog.incrementAndGet();
+        long last = lastLog.get();
+        long now = System.nanoTime();
+        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+            waitsSinceLog.addAndGet(-n);
+            LOG.infof("lane %s throttled by its own rate limit: %d call(s) waited over 1 s since the last report, "
+                    + "the latest %d ms", model, n, waited.toMillis());
+        }
+    }
+}
