@@ -20,6 +20,19 @@ public record ImageInput(byte[] bytes, String mime) {
         }
     }
 
+    /** The bytes with their type read from the magic number: JPEG, WebP, GIF, else PNG (what the generator stores). */
+    public static ImageInput sniffed(byte[] b) {
+        String mime = "image/png";
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
+            mime = "image/jpeg";
+        } else if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E') {
+            mime = "image/webp";
+        } else if (b.length >= 4 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
+            mime = "image/gif";
+        }
+        return new ImageInput(b, mime);
+    }
+
     // records compare arrays by reference; two images with the same bytes are the same input
     @Override
     public boolean equals(Object o) {

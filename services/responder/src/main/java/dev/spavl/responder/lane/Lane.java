@@ -15,6 +15,8 @@ import dev.spavl.modelclients.Decoding;
 import dev.spavl.modelclients.ImageInput;
 import dev.spavl.modelclients.ModelCallException;
 import dev.spavl.modelclients.RetryDelay;
+import dev.spavl.modelclients.guard.CallCircuitBreaker;
+import dev.spavl.modelclients.guard.CallRateLimits;
 import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.simulated.SimulatedChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,8 +83,8 @@ final class Lane implements Runnable {
     private final String retryTopic;
     private final String responsesTopic;
     private final ExecutorService workers;
-    private final LaneThrottle throttle;
-    private final LaneCircuitBreaker breaker;
+    private final CallRateLimits throttle;
+    private final CallCircuitBreaker breaker;
     private final AnsweredQuestions answered;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger pausedGauge = new AtomicInteger();
@@ -113,8 +115,12 @@ final class Lane implements Runnable {
             t.setDaemon(true);
             return t;
         });
-        this.throttle = new LaneThrottle(spec.rateLimit(), spec.id(), metrics);
-        this.breaker = new LaneCircuitBreaker(spec.circuitBreaker(), spec.id(), metrics);
+        Tags modelTag = Tags.of("model", spec.id());
+        this.throttle = new CallRateLimits(spec.rateLimit().requestsPerMinute(), spec.rateLimit().tokensPerMinute(),
+                "lane " + spec.id(), metrics, "spavl.responder", modelTag);
+        ModelSpec.CircuitBreakerPolicy cb = spec.circuitBreaker();
+        this.breaker = new CallCircuitBreaker(new CallCircuitBreaker.Policy(cb.failureRatePercent(), cb.minimumCalls(), cb.window(),
+                cb.openFor()), "lane " + spec.id(), metrics, "spavl.responder", modelTag);
         this.answered = new AnsweredQuestions(spec.id(), responsesTopic, outcomeReaders);
         this.callTimer = Timer.builder("spavl.responder.model.call").tag("model", spec.id())
                 .description("model call time, retries included").register(metrics);
@@ -352,10 +358,9 @@ final class Lane implements Runnable {
         } catch (BlobStoreException e) {
             throw e; // storage unavailable: retried with the batch
         }
-        String mime = mimeOf(image);
-        ChatRequest chat = new ChatRequest(spec.modelName(), spec.systemPrompt(), req.getText(), new ImageInput(image, mime),
+        ChatRequest chat = new ChatRequest(spec.modelName(), spec.systemPrompt(), req.getText(), ImageInput.sniffed(image),
                 new Decoding(spec.decoding().temperature(), spec.decoding().topP(), spec.decoding().maxTokens()));
-        int estimate = LaneThrottle.estimateTokens(spec.systemPrompt(), req.getText(), spec.decoding().maxTokens());
+        int estimate = CallRateLimits.estimateTokens(spec.systemPrompt(), req.getText(), spec.decoding().maxTokens());
         int prior = Redelivery.attemptsSoFar(record);
         int budget = spec.retry().maxAttempts();
         // one open period plus the trial calls: then the request waits on the retry topic instead
@@ -389,6 +394,7 @@ final class Lane implements Runnable {
                         .setCostUsd(cost(result.tokensIn(), result.tokensOut()))
                         .setAttempts(prior + calls)
                         .setSimulated(spec.simulated())
+                        .setQuestion(req.getText())
                         .build();
             } catch (ModelCallException e) {
                 breaker.onError(System.nanoTime() - t0, e);
@@ -455,6 +461,7 @@ final class Lane implements Runnable {
                 .setErrorMessage(message == null ? null : message.substring(0, Math.min(500, message.length())))
                 .setAttempts(Math.max(1, attempts))
                 .setSimulated(spec.simulated())
+                .setQuestion(req.getText())
                 .build();
     }
 
@@ -504,15 +511,5 @@ final class Lane implements Runnable {
             case CONTENT_BLOCKED -> ErrorKind.CONTENT_BLOCKED;
             case INVALID_OUTPUT -> ErrorKind.INVALID_OUTPUT;
         };
-    }
-
-    static String mimeOf(byte[] b) {
-        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
-            return "image/jpeg";
-        }
-        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E') {
-            return "image/webp";
-        }
-        return "image/png";
     }
 }

@@ -1,35 +1,35 @@
-package dev.spavl.responder.lane;
+package dev.spavl.modelclients.guard;
 
-import dev.spavl.responder.catalog.ModelSpec;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A lane's requests-per-minute and tokens-per-minute limits (Resilience4j rate limiters). A call reserves
+ * Requests-per-minute and tokens-per-minute limits of one model's calls (Resilience4j rate limiters). A call reserves
  * one request and its estimated tokens and waits until both are available, so calls queue fairly instead
  * of failing. Tokens are estimated before the call (prompt characters / 4, a fixed share for the image, and
  * the max_tokens cap, as providers count them against a tokens-per-minute quota); when the call used more,
  * the difference is reserved afterwards so later calls pay for it. Never stalls silently: each wait of 100 ms or
- * more counts in {@code spavl.responder.rate.limited{model,limit}}; waits over a second are logged, at most
+ * more counts in {@code <metricPrefix>.rate.limited{<tags>,limit}}; waits over a second are logged, at most
  * one line per 30 s.
  */
-final class LaneThrottle {
+public final class CallRateLimits {
 
-    private static final Logger LOG = Logger.getLogger(LaneThrottle.class);
+    private static final Logger LOG = Logger.getLogger(CallRateLimits.class);
     /** Rough token cost of one image across providers (OpenAI: 85-765 per tile set, Gemini: 258). */
-    static final int IMAGE_TOKENS_ESTIMATE = 765;
+    public static final int IMAGE_TOKENS_ESTIMATE = 765;
     private static final long NOTABLE_WAIT_NANOS = Duration.ofMillis(100).toNanos();
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
     /** Reservations never fail; a long queue shows as long waits, in metrics and logs. */
     private static final Duration NO_TIMEOUT = Duration.ofDays(1);
 
-    private final String model;
+    private final String name;
     private final RateLimiter requests;
     private final RateLimiter tokens;
     private final int tokensPerCycle;
@@ -38,14 +38,23 @@ final class LaneThrottle {
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final AtomicLong waitsSinceLog = new AtomicLong();
 
-    LaneThrottle(ModelSpec.RateLimit limit, String model, MeterRegistry metrics) {
-        this.model = model;
-        this.requests = limit.limitsRequests() ? RateLimiter.of(model + "-requests", requestsConfig(limit.requestsPerMinute())) : null;
-        RateLimiterConfig tokenConfig = limit.limitsTokens() ? tokensConfig(limit.tokensPerMinute()) : null;
-        this.tokens = tokenConfig == null ? null : RateLimiter.of(model + "-tokens", tokenConfig);
+    /**
+     * @param requestsPerMinute 0 = unlimited
+     * @param tokensPerMinute   0 = unlimited
+     * @param name              what the log lines call it, e.g. "lane llava-1.5-7b"
+     */
+    public CallRateLimits(int requestsPerMinute, long tokensPerMinute, String name, MeterRegistry metrics, String metricPrefix,
+                          Tags tags) {
+        if (requestsPerMinute < 0 || tokensPerMinute < 0) {
+            throw new IllegalArgumentException(name + ": rate limits must be >= 0, 0 = unlimited");
+        }
+        this.name = name;
+        this.requests = requestsPerMinute > 0 ? RateLimiter.of(name + "-requests", requestsConfig(requestsPerMinute)) : null;
+        RateLimiterConfig tokenConfig = tokensPerMinute > 0 ? tokensConfig(tokensPerMinute) : null;
+        this.tokens = tokenConfig == null ? null : RateLimiter.of(name + "-tokens", tokenConfig);
         this.tokensPerCycle = tokenConfig == null ? 0 : tokenConfig.getLimitForPeriod();
-        this.requestWaits = metrics.counter("spavl.responder.rate.limited", "model", model, "limit", "requests-per-minute");
-        this.tokenWaits = metrics.counter("spavl.responder.rate.limited", "model", model, "limit", "tokens-per-minute");
+        this.requestWaits = metrics.counter(metricPrefix + ".rate.limited", tags.and("limit", "requests-per-minute"));
+        this.tokenWaits = metrics.counter(metricPrefix + ".rate.limited", tags.and("limit", "tokens-per-minute"));
     }
 
     /** Requests spread evenly: one per 60 s / rpm, no burst above the provider's rate. */
@@ -64,17 +73,17 @@ final class LaneThrottle {
                 .timeoutDuration(NO_TIMEOUT).build();
     }
 
-    static int estimateTokens(String systemPrompt, String question, int maxTokens) {
+    public static int estimateTokens(String systemPrompt, String question, int maxTokens) {
         int chars = (systemPrompt == null ? 0 : systemPrompt.length()) + (question == null ? 0 : question.length());
         return chars / 4 + IMAGE_TOKENS_ESTIMATE + maxTokens;
     }
 
-    boolean unlimited() {
+    public boolean unlimited() {
         return requests == null && tokens == null;
     }
 
     /** Waits for one request and {@code estimatedTokens}; returns how long it waited. */
-    Duration acquire(int estimatedTokens) throws InterruptedException {
+    public Duration acquire(int estimatedTokens) throws InterruptedException {
         long waited = 0;
         if (requests != null) {
             long wait = waitFor(requests, 1);
@@ -98,7 +107,7 @@ final class LaneThrottle {
     }
 
     /** The call used more tokens than estimated: later calls wait for the difference. */
-    void charge(int estimatedTokens, int usedTokens) {
+    public void charge(int estimatedTokens, int usedTokens) {
         if (tokens != null && usedTokens > estimatedTokens) {
             tokens.reservePermission(Math.min(usedTokens - estimatedTokens, tokensPerCycle));
         }
@@ -118,8 +127,8 @@ final class LaneThrottle {
         long now = System.nanoTime();
         if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
             waitsSinceLog.addAndGet(-n);
-            LOG.infof("lane %s throttled by its own rate limit: %d call(s) waited over 1 s since the last report, "
-                    + "the latest %d ms", model, n, waited.toMillis());
+            LOG.infof("%s throttled by its own rate limit: %d call(s) waited over 1 s since the last report, "
+                    + "the latest %d ms", name, n, waited.toMillis());
         }
     }
 }
