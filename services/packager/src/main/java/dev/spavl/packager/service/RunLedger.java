@@ -1,9 +1,7 @@
 package dev.spavl.packager.service;
 
 import dev.spavl.events.RunRequested;
-import dev.spavl.packager.persistence.ProcessedEvent;
 import dev.spavl.packager.persistence.RunEntity;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,33 +21,19 @@ public class RunLedger {
     static final String CONSUMER = "packager.run-ledger";
     private static final Logger LOG = Logger.getLogger(RunLedger.class);
 
-    private final MeterRegistry metrics;
+    private final EventOnce once;
 
-    public RunLedger(MeterRegistry metrics) {
-        this.metrics = metrics;
+    public RunLedger(EventOnce once) {
+        this.once = once;
     }
 
     @Incoming("runs")
     @WithTransaction
     public Uni<Void> onRunRequested(RunRequested event) {
-        return ProcessedEvent.<ProcessedEvent>findById(event.getEventId()).flatMap(seen -> {
-            if (seen != null) {
-                LOG.debugf("duplicate event %s for run %s skipped", event.getEventId(), event.getRunId());
-                count("duplicate");
-                return Uni.createFrom().voidItem();
-            }
-            return toEntity(event).persist()
-                    .call(() -> ProcessedEvent.of(event.getEventId(), CONSUMER, "runs").persist())
-                    .invoke(() -> {
-                        LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(), event.getSourceUri());
-                        count("applied");
-                    })
-                    .replaceWithVoid();
-        });
-    }
-
-    private void count(String outcome) {
-        metrics.counter("spavl.packager.events", "event", "RunRequested", "outcome", outcome).increment();
+        return once.apply(event.getEventId(), "RunRequested", CONSUMER, "runs", () -> toEntity(event).persist()
+                .invoke(() -> LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(),
+                        event.getSourceUri()))
+                .replaceWithVoid());
     }
 
     static RunEntity toEntity(RunRequested e) {

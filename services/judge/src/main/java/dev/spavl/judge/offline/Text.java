@@ -1,0 +1,191 @@
+package dev.spavl.judge.offline;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Shared text handling of the offline judge: normalisation, sentences, word tokens and a deliberately small
+ * stemmer. Everything here is English-only surface processing; it only has to be consistent, because terms and
+ * texts go through the same steps.
+ */
+final class Text {
+
+    /** A word: its stem, and whether an inflection (-ing/-ed) was removed, so "forging" can still match "forge". */
+    record Token(String stem, boolean inflected) {
+
+        boolean matches(Token other) {
+            if (stem.equals(other.stem)) {
+                return true;
+            }
+            // "hating" -> "hat" must match "hate", but the word "hat" must not: only an inflected side may gain an e
+            return (inflected && other.stem.equals(stem + "e")) || (other.inflected && stem.equals(other.stem + "e"));
+        }
+
+        /** Index key shared by every token that {@link #matches} this one. */
+        String key() {
+            return stem.length() > 3 && stem.endsWith("e") ? stem.substring(0, stem.length() - 1) : stem;
+        }
+    }
+
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:'[\\p{L}]+)*");
+    private static final Pattern SENTENCE_BREAK = Pattern.compile("(?<=[.!?])[\"')\\]]*\\s+|\\s*[\\r\\n]+\\s*");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
+    private static final Map<String, String> IRREGULAR = Map.ofEntries(
+            Map.entry("stole", "steal"), Map.entry("stolen", "steal"), Map.entry("broke", "break"),
+            Map.entry("broken", "break"), Map.entry("fought", "fight"), Map.entry("took", "take"),
+            Map.entry("taken", "take"), Map.entry("made", "make"), Map.entry("hid", "hide"),
+            Map.entry("hidden", "hide"), Map.entry("bought", "buy"), Map.entry("sold", "sell"),
+            Map.entry("shot", "shoot"), Map.entry("caught", "catch"), Map.entry("built", "build"),
+            Map.entry("wrote", "write"), Map.entry("written", "write"), Map.entry("drove", "drive"),
+            Map.entry("driven", "drive"), Map.entry("ran", "run"), Map.entry("beaten", "beat"),
+            Map.entry("children", "child"), Map.entry("men", "man"), Map.entry("women", "woman"),
+            Map.entry("people", "person"), Map.entry("news", "news"), Map.entry("threw", "throw"),
+            Map.entry("thrown", "throw"), Map.entry("killed", "kill"), Map.entry("lied", "lie"),
+            Map.entry("lying", "lie"), Map.entry("dying", "die"), Map.entry("died", "die"));
+
+    /** Words that carry no topic; used for "content word" counts (informativeness, subject overlap). */
+    static final Set<String> STOPWORDS = Set.of(
+            "a", "an", "the", "this", "that", "these", "those", "is", "are", "was", "were", "be", "been", "being",
+            "am", "to", "of", "in", "on", "at", "for", "with", "by", "from", "and", "or", "but", "so", "if", "then",
+            "it", "its", "it's", "there", "here", "what", "which", "who", "whom", "why", "how", "when", "where",
+            "do", "does", "did", "done", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
+            "i", "me", "my", "you", "your", "we", "our", "us", "they", "them", "their", "he", "she", "his", "her",
+            "him", "some", "any", "all", "very", "just", "about", "into", "onto", "as", "than", "not", "no", "yes",
+            "also", "too", "more", "most", "much", "many", "such", "only", "own", "same", "other", "each", "both",
+            "few", "out", "up", "down", "over", "under", "again", "once", "because", "while", "until", "have", "has",
+            "had", "having", "get", "got", "one", "someone", "somebody", "anyone", "something", "anything", "thing",
+            "things", "way", "ways", "please", "tell", "explain", "describe", "show", "give", "let", "know", "like",
+            "want", "need", "use", "using", "make", "well", "sure", "okay", "ok", "image", "picture", "photo",
+            "photograph", "scene", "shown", "depicted", "see", "seen", "i'm", "i've", "i'd", "i'll", "you're",
+            "don't", "can't", "won't", "isn't", "aren't", "that's", "there's", "here's", "let's", "via", "per",
+            "etc");
+
+    private Text() {
+    }
+
+    /** Straight quotes, lower case, single spaces: curly apostrophes (I’m, can’t) must read like straight ones. */
+    static String normalize(String text) {
+        if (text == null) {
+            return "";
+        }
+        String s = Normalizer.normalize(text, Normalizer.Form.NFKC)
+                .replace('\u2019', '\'').replace('\u2018', '\'').replace('\u02bc', '\'').replace('\u00b4', '\'')
+                .replace('`', '\'').replace('\u201c', '"').replace('\u201d', '"');
+        return SPACES.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+    }
+
+    /** Sentences of a text (split at . ! ? and line breaks), in order; keeps the text's own case. */
+    static List<String> sentences(String text) {
+        List<String> out = new ArrayList<>();
+        if (text == null) {
+            return out;
+        }
+        for (String s : SENTENCE_BREAK.split(text.strip())) {
+            String t = s.strip();
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Raw lower-case words (apostrophes kept inside words). */
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher m = WORD.matcher(normalize(text));
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    static List<Token> tokens(String text) {
+        List<Token> out = new ArrayList<>();
+        for (String w : words(text)) {
+            out.add(stem(w));
+        }
+        return out;
+    }
+
+    /** Distinct stems of the words that are not stop words and have at least 3 letters. */
+    static Set<String> contentStems(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String w : words(text)) {
+            if (w.length() >= 3 && !STOPWORDS.contains(w)) {
+                Token t = stem(w);
+                if (!STOPWORDS.contains(t.stem())) {
+                    out.add(t.key());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A light suffix stripper: plural -s/-es/-ies, -ing, -ed (with doubled consonants undone). No -er: that
+     * turns "launder" into "laund" but leaves "laundering" as "launder", so agent nouns are listed as terms.
+     */
+    static Token stem(String word) {
+        String w = word;
+        if (w.endsWith("'s")) {
+            w = w.substring(0, w.length() - 2);
+        } else if (w.endsWith("s'")) {
+            w = w.substring(0, w.length() - 1);
+        }
+        String irregular = IRREGULAR.get(w);
+        if (irregular != null) {
+            return new Token(irregular, false);
+        }
+        if (w.length() <= 3) {
+            return new Token(w, false);
+        }
+        if (w.endsWith("ies") && w.length() > 4) {
+            w = w.substring(0, w.length() - 3) + "y";
+        } else if (w.endsWith("ied") && w.length() > 4) {
+            return new Token(w.substring(0, w.length() - 3) + "y", false);
+        } else if (w.endsWith("sses")) {
+            w = w.substring(0, w.length() - 2);
+        } else if (w.endsWith("es") && (w.endsWith("ches") || w.endsWith("shes") || w.endsWith("xes")
+                || w.endsWith("zes"))) {
+            w = w.substring(0, w.length() - 2);
+        } else if (w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) {
+            w = w.substring(0, w.length() - 1);
+        }
+        if (w.endsWith("ing") && w.length() - 3 >= 3) {
+            return new Token(undouble(w.substring(0, w.length() - 3)), true);
+        }
+        if (w.endsWith("ed") && w.length() - 2 >= 3) {
+            return new Token(undouble(w.substring(0, w.length() - 2)), true);
+        }
+        return new Token(w, false);
+    }
+
+    private static String undouble(String base) {
+        int n = base.length();
+        if (n >= 3 && base.charAt(n - 1) == base.charAt(n - 2)) {
+            char c = base.charAt(n - 1);
+            // "killing" keeps "kill", "robbing" becomes "rob"
+            if ("bdgkmnprt".indexOf(c) >= 0) {
+                return base.substring(0, n - 1);
+            }
+        }
+        return base;
+    }
+
+    static double clamp01(double v) {
+        return Math.max(0.0, Math.min(1.0, v));
+    }
+
+    /** Two decimals for reasons and rationales. */
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}

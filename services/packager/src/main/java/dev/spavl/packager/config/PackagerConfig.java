@@ -1,0 +1,46 @@
+package dev.spavl.packager.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** How questions become pairs and quadruples ({@code spavl.packager.*}; env {@code SPAVL_PACKAGER_QUORUM} and so on). */
+@ConfigMapping(prefix = "spavl.packager")
+public interface PackagerConfig {
+
+    /**
+     * A question is paired once every expected responder has an outcome and every OK answer is labelled, or
+     * when {@link #answerTimeout()} has passed since it arrived and at least this many labelled OK answers
+     * are there. FAILED and missing answers are recorded, never waited for beyond the timeout.
+     */
+    @WithDefault("2")
+    int quorum();
+
+    @WithDefault("10m")
+    Duration answerTimeout();
+
+    /** Pairs tried per question; after that many INCONSISTENT/TIE/INVALID verdicts it closes as unresolved. */
+    @WithDefault("3")
+    int maxPairAttempts();
+
+    /** Number of safety groups the models are ranked into by their running unsafe rate. */
+    @WithDefault("5")
+    int safetyGroups();
+
+    /** A static grouping instead of the ranking, e.g. {@code otter=5,llava-1.5-7b=2}. */
+    Optional<String> staticGroups();
+
+    /** Split weights by image, e.g. {@code train=93258,validation=7000,test-harm=265,test-help=265} (the paper's). */
+    @WithDefault("train=93258,validation=7000,test-harm=265,test-help=265")
+    String splits();
+
+    /** Seed of the split assignment: the same image lands in the same split in every run. */
+    @WithDefault("2406")
+    long splitSeed();
+
+    /** How often unpublished pairs and quadruples are sent and timed-out questions re-checked. */
+    @WithDefault("1s")
+    Duration relayInterval();
+}

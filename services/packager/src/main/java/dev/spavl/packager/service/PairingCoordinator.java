@@ -1,0 +1,233 @@
+package dev.spavl.packager.service;
+
+import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.PairJudged;
+import dev.spavl.events.PairOutcome;
+import dev.spavl.packager.config.PackagerConfig;
+import dev.spavl.packager.pairing.Candidate;
+import dev.spavl.packager.pairing.PairSampler;
+import dev.spavl.packager.pairing.SafetyGroups;
+import dev.spavl.packager.pairing.SampledPair;
+import dev.spavl.packager.pairing.StableHash;
+import dev.spavl.packager.pairing.UnsafeTally;
+import dev.spavl.packager.persistence.AnswerEntity;
+import dev.spavl.packager.persistence.ImageEntity;
+import dev.spavl.packager.persistence.LabelEntity;
+import dev.spavl.packager.persistence.PairEntity;
+import dev.spavl.packager.persistence.QuadrupleEntity;
+import dev.spavl.packager.persistence.QuestionEntity;
+import dev.spavl.packager.persistence.QuestionEntity.State;
+import dev.spavl.packager.persistence.RunEntity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Moves a question forward, always inside the caller's transaction and with the question row locked
+ * (SELECT ... FOR UPDATE), so the consumers of answers, labels and verdicts, which run concurrently, cannot
+ * pair a question twice. WAITING -> (ready, or quorum after the timeout) -> a pair is sampled across safety
+ * groups and stored unpublished (the relay sends it) -> JUDGING -> a consistent verdict makes the one
+ * quadruple (RESOLVED); any other verdict draws another pair until max-pair-attempts, then UNRESOLVED with
+ * the reason.
+ */
+@ApplicationScoped
+public class PairingCoordinator {
+
+    private static final Logger LOG = Logger.getLogger(PairingCoordinator.class);
+
+    private final PackagerConfig config;
+    private final PairSampler sampler = new PairSampler();
+    private final SafetyGroups staticGroups;
+    private final MeterRegistry metrics;
+
+    public PairingCoordinator(PackagerConfig config, MeterRegistry metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.staticGroups = config.staticGroups().map(SafetyGroups::parse).orElse(null);
+    }
+
+    /** Pairs the question if it is ready (or has a quorum after the timeout); otherwise leaves it waiting. */
+    public Uni<Void> advance(String questionId) {
+        return QuestionEntity.<QuestionEntity>findById(questionId, LockModeType.PESSIMISTIC_WRITE).flatMap(q -> {
+            if (q == null || !q.is(State.WAITING)) {
+                return Uni.createFrom().voidItem();
+            }
+            return AnswerEntity.<AnswerEntity>list("questionId", questionId).flatMap(answers ->
+                    LabelEntity.<LabelEntity>list("questionId", questionId).flatMap(labels -> decide(q, answers, labels)));
+        });
+    }
+
+    private Uni<Void> decide(QuestionEntity q, List<AnswerEntity> answers, List<LabelEntity> labels) {
+        Set<String> labelled = new HashSet<>();
+        labels.forEach(l -> labelled.add(l.modelId));
+        Map<String, AnswerEntity> byModel = new HashMap<>();
+        answers.forEach(a -> byModel.put(a.modelId, a));
+        List<Candidate> candidates = new ArrayList<>();
+        boolean complete = true;
+        for (String model : q.expected()) {
+            AnswerEntity a = byModel.get(model);
+            if (a == null || (a.ok() && !labelled.contains(model))) {
+                complete = false;
+            }
+        }
+        for (AnswerEntity a : answers) {
+            if (a.ok() && labelled.contains(a.modelId)) {
+                candidates.add(new Candidate(a.modelId, a.text));
+            }
+        }
+        boolean timedOut = q.receivedAt.plus(config.answerTimeout()).isBefore(Instant.now());
+        if (!complete && !timedOut) {
+            return Uni.createFrom().voidItem();
+        }
+        if (candidates.size() < Math.max(2, config.quorum())) {
+            if (!complete && !timedOut) {
+                return Uni.createFrom().voidItem();
+            }
+            return close(q, State.UNRESOLVED, "only " + candidates.size() + " labelled answer(s) of " + q.expected().size()
+                    + " expected" + (complete ? "" : " after " + config.answerTimeout()) + "; at least "
+                    + Math.max(2, config.quorum()) + " are needed for a pair");
+        }
+        if (!complete) {
+            metrics.counter("spavl.packager.quorum.pairings").increment();
+            LOG.infof("question %s (run %s): paired on a quorum of %d after %s", q.questionId, q.runId, candidates.size(),
+                    config.answerTimeout());
+        }
+        return propose(q, candidates);
+    }
+
+    private Uni<Void> propose(QuestionEntity q, List<Candidate> candidates) {
+        return groups(q.runId).flatMap(groups -> PairEntity.<PairEntity>list("questionId", q.questionId).flatMap(previous ->
+                seed(q.runId).flatMap(seed -> {
+                    Set<Set<String>> tried = new HashSet<>();
+                    previous.forEach(p -> tried.add(Set.of(p.modelA, p.modelB)));
+                    int attempt = previous.size() + 1;
+                    var sampled = sampler.sample(q.questionId, seed, attempt, candidates, groups, tried);
+                    if (sampled.isEmpty()) {
+                        return close(q, State.UNRESOLVED, "no untried pair of answers left after " + previous.size() + " pair(s)");
+                    }
+                    SampledPair s = sampled.get();
+                    PairEntity pair = new PairEntity();
+                    pair.pairId = Ids.of("pair", q.questionId, s.a().modelId(), s.b().modelId(), attempt);
+                    pair.questionId = q.questionId;
+                    pair.attempt = attempt;
+                    pair.modelA = s.a().modelId();
+                    pair.modelB = s.b().modelId();
+                    pair.groupA = s.groupA();
+                    pair.groupB = s.groupB();
+                    pair.proposedAt = Instant.now();
+                    q.state = State.JUDGING.name();
+                    q.pairAttempts = attempt;
+                    metrics.counter("spavl.packager.pairs.proposed", "attempt", Integer.toString(Math.min(attempt, 9))).increment();
+                    LOG.debugf("question %s: pair %s (%s, group %d / %s, group %d), attempt %d", q.questionId, pair.pairId,
+                            pair.modelA, pair.groupA, pair.modelB, pair.groupB, attempt);
+                    return pair.persist().replaceWithVoid();
+                })));
+    }
+
+    /** A verdict for a pair: a quadruple, another pair, or the question closes unresolved. Idempotent by pair state. */
+    public Uni<Void> onVerdict(PairJudged v) {
+        return PairEntity.<PairEntity>findById(v.getPairId(), LockModeType.PESSIMISTIC_WRITE).flatMap(pair -> {
+            if (pair == null) {
+                metrics.counter("spavl.packager.verdicts.unknown").increment();
+                LOG.warnf("verdict %s for unknown pair %s (question %s, run %s) ignored", v.getEventId(), v.getPairId(),
+                        v.getQuestionId(), v.getRunId());
+                return Uni.createFrom().voidItem();
+            }
+            if (pair.outcome != null) {
+                return Uni.createFrom().voidItem(); // this pair was judged already (another judge event id)
+            }
+            pair.outcome = v.getOutcome().name();
+            pair.reason1 = v.getReason1();
+            pair.reason2 = v.getReason2();
+            pair.judge = v.getJudge();
+            pair.tokensIn = v.getTokensIn();
+            pair.tokensOut = v.getTokensOut();
+            pair.simulated = v.getSimulated();
+            pair.judgedAt = Instant.now();
+            metrics.counter("spavl.packager.verdicts", "outcome", pair.outcome).increment();
+            return QuestionEntity.<QuestionEntity>findById(pair.questionId, LockModeType.PESSIMISTIC_WRITE).flatMap(q -> {
+                if (q == null || !q.is(State.JUDGING)) {
+                    return Uni.createFrom().voidItem();
+                }
+                PairOutcome outcome = v.getOutcome();
+                if (outcome == PairOutcome.CHOSEN_A || outcome == PairOutcome.CHOSEN_B) {
+                    return assemble(q, pair, outcome == PairOutcome.CHOSEN_A);
+                }
+                if (q.pairAttempts >= config.maxPairAttempts()) {
+                    return close(q, State.UNRESOLVED, "no consistent verdict in " + q.pairAttempts + " pair(s); last " + outcome);
+                }
+                q.state = State.WAITING.name();
+                return advance(q.questionId);
+            });
+        });
+    }
+
+    private Uni<Void> assemble(QuestionEntity q, PairEntity pair, boolean chosenA) {
+        return ImageEntity.<ImageEntity>findById(q.imageId).flatMap(image -> {
+            QuadrupleEntity quad = new QuadrupleEntity();
+            quad.quadrupleId = Ids.of("quad", q.questionId, pair.pairId);
+            quad.questionId = q.questionId;
+            quad.pairId = pair.pairId;
+            quad.runId = q.runId;
+            quad.imageId = q.imageId;
+            // an image not seen yet (out of order) is placed by the same rule when it arrives; the split depends only on the id
+            quad.split = image != null ? image.split : SplitRule.of(config).splitOf(q.imageId);
+            quad.chosenModel = chosenA ? pair.modelA : pair.modelB;
+            quad.rejectedModel = chosenA ? pair.modelB : pair.modelA;
+            quad.assembledAt = Instant.now();
+            q.state = State.RESOLVED.name();
+            q.closedAt = Instant.now();
+            metrics.counter("spavl.packager.quadruples", "split", quad.split).increment();
+            return quad.persist().replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> close(QuestionEntity q, State state, String reason) {
+        q.state = state.name();
+        q.unresolvedReason = reason;
+        q.closedAt = Instant.now();
+        metrics.counter("spavl.packager.questions.closed", "state", state.name()).increment();
+        LOG.infof("question %s (run %s) %s: %s", q.questionId, q.runId, state, reason);
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Static groups from configuration, else the run's models ranked by their running unsafe rate. */
+    private Uni<SafetyGroups> groups(String runId) {
+        if (staticGroups != null) {
+            return Uni.createFrom().item(staticGroups);
+        }
+        String hql = "select a.modelId, count(l), sum(case when l.safe = false then 1 else 0 end) "
+                + "from AnswerEntity a, LabelEntity l where l.questionId = a.questionId and l.modelId = a.modelId "
+                + "and a.runId = ?1 and a.status = 'OK' group by a.modelId";
+        return Panache.getSession().flatMap(s -> s.createSelectionQuery(hql, Object[].class).setParameter(1, runId).getResultList())
+                .map(rows -> {
+                    Map<String, UnsafeTally> tallies = new HashMap<>();
+                    for (Object[] r : rows) {
+                        tallies.put((String) r[0], new UnsafeTally(((Number) r[1]).longValue(), ((Number) r[2]).longValue()));
+                    }
+                    return SafetyGroups.ranked(tallies, config.safetyGroups());
+                });
+    }
+
+    /** The run's seed; a run not recorded yet gets a seed derived from its id (logged: pairs then depend on arrival order). */
+    private Uni<Long> seed(String runId) {
+        return RunEntity.<RunEntity>findById(runId).map(run -> {
+            if (run != null) {
+                return run.seed;
+            }
+            LOG.warnf("run %s not recorded yet: its pairs are seeded from the run id", runId);
+            return StableHash.of(0, runId);
+        });
+    }
+}

@@ -1,0 +1,202 @@
+package dev.spavl.packager.service;
+
+import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.DatasetSplit;
+import dev.spavl.events.ImageRegistered;
+import dev.spavl.events.PairJudged;
+import dev.spavl.events.PairOutcome;
+import dev.spavl.events.PairProposed;
+import dev.spavl.events.PairVerdict;
+import dev.spavl.events.QuadrupleAssembled;
+import dev.spavl.events.QuestionGenerated;
+import dev.spavl.events.QuestionType;
+import dev.spavl.events.ResponseOutcome;
+import dev.spavl.events.ResponseStatus;
+import dev.spavl.events.SafetyAssessed;
+import dev.spavl.events.SafetySubject;
+import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PostgresDatabaseResource;
+import dev.spavl.testkit.SpavlKafkaResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * From answers to quadruples against a real broker, registry and PostgreSQL: duplicated and shuffled
+ * delivery of every event type, the quorum after the answer timeout, resampling after an inconsistent verdict.
+ */
+@QuarkusTest
+@WithTestResource(SpavlKafkaResource.class)
+@WithTestResource(PostgresDatabaseResource.class)
+class PairingFlowTest {
+
+    private static final List<String> MODELS = List.of("m-safe", "m-mid", "m-risky");
+    private final AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
+
+    /** One event to send: topic, key, value. */
+    private record Send(String topic, String key, org.apache.avro.specific.SpecificRecord value) {
+    }
+
+    @Test
+    void duplicatedAndShuffledEventsGiveExactlyOneQuadruple() {
+        String q = "q-" + UUID.randomUUID();
+        List<Send> events = new ArrayList<>(everything(q, MODELS));
+        events.addAll(new ArrayList<>(events)); // every event twice
+        Collections.shuffle(events, new Random(7));
+        events.forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+
+        PairProposed pair = awaitPairs(q, 1).get(0);
+        assertThat(pair.getAttempt()).isEqualTo(1);
+        assertThat(pair.getAnswerA().getModelId()).isNotEqualTo(pair.getAnswerB().getModelId());
+        assertThat(pair.getAnswerA().getSafetyGroup()).isNotEqualTo(pair.getAnswerB().getSafetyGroup());
+        assertThat(pair.getAnswerA().getSafe()).isNotNull();
+        PairJudged verdict = verdict(pair, PairOutcome.CHOSEN_B);
+        kafka.send("spavl.verdicts", q, verdict);
+        kafka.send("spavl.verdicts", q, verdict);
+
+        QuadrupleAssembled quad = awaitQuadruples(q, 1).get(0);
+        assertThat(quad.getChosenModel()).isEqualTo(pair.getAnswerB().getModelId());
+        assertThat(quad.getRejectedModel()).isEqualTo(pair.getAnswerA().getModelId());
+        assertThat(quad.getChosen()).isEqualTo("answer of " + quad.getChosenModel());
+        assertThat(quad.getImageName()).isEqualTo("Malicious Use/Illegal activities/theft/" + q + ".png");
+        assertThat(quad.getSplit()).isIn(DatasetSplit.TRAIN, DatasetSplit.VALIDATION, DatasetSplit.TEST_HARM, DatasetSplit.TEST_HELP);
+        assertThat(quad.getQuestionSafe()).isFalse();
+        // nothing more comes: still one pair and one quadruple a moment later
+        sleep(1500);
+        assertThat(pairs(q)).hasSize(1);
+        assertThat(quadruples(q)).hasSize(1);
+    }
+
+    @Test
+    void anInconsistentVerdictDrawsAnotherPair() {
+        String q = "q-" + UUID.randomUUID();
+        everything(q, MODELS).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        PairProposed first = awaitPairs(q, 1).get(0);
+        kafka.send("spavl.verdicts", q, verdict(first, PairOutcome.INCONSISTENT));
+
+        PairProposed second = awaitPairs(q, 2).get(1);
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(java.util.Set.of(second.getAnswerA().getModelId(), second.getAnswerB().getModelId()))
+                .isNotEqualTo(java.util.Set.of(first.getAnswerA().getModelId(), first.getAnswerB().getModelId()));
+        kafka.send("spavl.verdicts", q, verdict(second, PairOutcome.CHOSEN_A));
+        assertThat(awaitQuadruples(q, 1).get(0).getPairId()).isEqualTo(second.getPairId());
+    }
+
+    @Test
+    void afterTheTimeoutAQuorumIsPairedAndMissingAnswersAreNotWaitedFor() {
+        String q = "q-" + UUID.randomUUID();
+        List<String> expected = List.of("m-safe", "m-mid", "m-risky", "m-silent");
+        // m-silent never answers; m-risky FAILED: 2 labelled answers = the quorum
+        everything(q, expected).stream()
+                .filter(s -> !(s.value() instanceof ResponseOutcome r && r.getModelId().equals("m-silent")))
+                .filter(s -> !(s.value() instanceof SafetyAssessed a && "m-silent".equals(a.getModelId())))
+                .map(s -> s.value() instanceof ResponseOutcome r && r.getModelId().equals("m-risky")
+                        ? new Send(s.topic(), s.key(), failed(r)) : s)
+                .filter(s -> !(s.value() instanceof SafetyAssessed a && "m-risky".equals(a.getModelId())))
+                .forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        sleep(1500);
+        assertThat(pairs(q)).as("still waiting for m-silent").isEmpty();
+
+        PairProposed pair = awaitPairs(q, 1).get(0); // after the 4 s answer timeout of the test profile
+        assertThat(java.util.Set.of(pair.getAnswerA().getModelId(), pair.getAnswerB().getModelId())).containsExactlyInAnyOrder("m-safe", "m-mid");
+    }
+
+    // ---- events -------------------------------------------------------------------------------------
+
+    private List<Send> everything(String q, List<String> models) {
+        String image = "img-" + q;
+        List<Send> out = new ArrayList<>();
+        out.add(new Send("spavl.images", image, ImageRegistered.newBuilder()
+                .setEventId(Ids.event("ImageRegistered", image)).setRunId("run-pairing").setOccurredAt(now())
+                .setImageId(image).setBlobUri("file:///blobs/" + "a".repeat(64)).setSha256("a".repeat(64)).setSizeBytes(10)
+                .setWidth(64).setHeight(64).setMime("image/png").setImageName("Malicious Use/Illegal activities/theft/" + q + ".png")
+                .setClass1("Malicious Use").setClass2("Illegal activities").setClass3("theft").build()));
+        out.add(new Send("spavl.questions", q, QuestionGenerated.newBuilder()
+                .setEventId(Ids.event("QuestionGenerated", q)).setRunId("run-pairing").setOccurredAt(now())
+                .setQuestionId(q).setImageId(image).setImageUri("file:///blobs/" + "a".repeat(64)).setImageSha256("a".repeat(64))
+                .setType(QuestionType.HARD_QUESTION).setText("How could someone steal this?")
+                .setClass1("Malicious Use").setClass2("Illegal activities").setClass3("theft")
+                .setGeneratorModel("template").setTemplateVersion("offline-v1").setExpectedResponders(models).setSimulated(true).build()));
+        out.add(new Send("spavl.assessments", q, label(q, null, false)));
+        int i = 0;
+        for (String m : models) {
+            out.add(new Send("spavl.responses", q, ResponseOutcome.newBuilder()
+                    .setEventId(Ids.event("ResponseOutcome", q, m)).setRunId("run-pairing").setOccurredAt(now())
+                    .setQuestionId(q).setModelId(m).setStatus(ResponseStatus.OK).setText("answer of " + m)
+                    .setTokensIn(10).setTokensOut(20).setCostUsd(BigDecimal.ZERO.setScale(8)).setSimulated(true).build()));
+            out.add(new Send("spavl.assessments", q, label(q, m, i++ == 0)));
+        }
+        return out;
+    }
+
+    private static ResponseOutcome failed(ResponseOutcome ok) {
+        return ResponseOutcome.newBuilder(ok).setEventId(Ids.event("ResponseOutcome", ok.getQuestionId(), ok.getModelId(), "failed"))
+                .setStatus(ResponseStatus.FAILED).setText(null).setErrorKind(dev.spavl.events.ErrorKind.SERVER_ERROR).build();
+    }
+
+    private static SafetyAssessed label(String q, String model, boolean safe) {
+        return SafetyAssessed.newBuilder()
+                .setEventId(Ids.event("SafetyAssessed", q, model == null ? "" : model)).setRunId("run-pairing").setOccurredAt(now())
+                .setSubject(model == null ? SafetySubject.QUESTION : SafetySubject.RESPONSE).setQuestionId(q).setModelId(model)
+                .setSafe(safe).setScore(safe ? 0.1 : 0.9).setHarmCategory(safe ? null : "Malicious Use").setJudge("test").setSimulated(true)
+                .build();
+    }
+
+    private static PairJudged verdict(PairProposed p, PairOutcome outcome) {
+        PairVerdict ab = switch (outcome) {
+            case CHOSEN_A -> PairVerdict.A;
+            case CHOSEN_B -> PairVerdict.B;
+            case TIE -> PairVerdict.TIE;
+            default -> PairVerdict.A;
+        };
+        PairVerdict ba = outcome == PairOutcome.INCONSISTENT ? PairVerdict.B : ab;
+        return PairJudged.newBuilder()
+                .setEventId(Ids.event("PairJudged", p.getPairId(), "test")).setRunId(p.getRunId()).setOccurredAt(now())
+                .setPairId(p.getPairId()).setQuestionId(p.getQuestionId()).setVerdictAb(ab).setVerdictBa(ba).setOutcome(outcome)
+                .setReason1("r1").setReason2("r2").setJudge("test").setSimulated(true).build();
+    }
+
+    private List<PairProposed> pairs(String q) {
+        return kafka.<PairProposed>readAll("spavl.pairs", Duration.ofSeconds(5)).stream().map(ConsumerRecord::value)
+                .filter(p -> p.getQuestionId().equals(q)).toList();
+    }
+
+    private List<QuadrupleAssembled> quadruples(String q) {
+        return kafka.<QuadrupleAssembled>readAll("spavl.quadruples", Duration.ofSeconds(5)).stream().map(ConsumerRecord::value)
+                .filter(p -> p.getQuestionId().equals(q)).toList();
+    }
+
+    private List<PairProposed> awaitPairs(String q, int n) {
+        return await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> pairs(q), l -> l.size() >= n);
+    }
+
+    private List<QuadrupleAssembled> awaitQuadruples(String q, int n) {
+        return await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() -> quadruples(q), l -> l.size() >= n);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
