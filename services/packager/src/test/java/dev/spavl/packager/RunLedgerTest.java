@@ -83,8 +83,10 @@ class RunLedgerTest {
     void unknownRunIsA404WithAReason() {
         given().get("/api/runs/{id}", "run-does-not-exist").then()
                 .statusCode(404)
-                .body("runId", equalTo("run-does-not-exist"))
-                .body("reason", containsString("not recorded"));
+                .contentType("application/problem+json")
+                .body("id", equalTo("run-does-not-exist"))
+                .body("status", equalTo(404))
+                .body("detail", containsString("not recorded"));
     }
 
     @Test

@@ -36,7 +36,6 @@ final class Text {
 
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+(?:'[\\p{L}]+)*");
     private static final Pattern SENTENCE_BREAK = Pattern.compile("(?<=[.!?])[\"')\\]]*\\s+|\\s*[\\r\\n]+\\s*");
-    private static final Pattern SPACES = Pattern.compile("\\s+");
 
     private static final Map<String, String> IRREGULAR = Map.ofEntries(
             Map.entry("stole", "steal"), Map.entry("stolen", "steal"), Map.entry("broke", "break"),
@@ -76,10 +75,34 @@ final class Text {
         if (text == null) {
             return "";
         }
-        String s = Normalizer.normalize(text, Normalizer.Form.NFKC)
-                .replace('\u2019', '\'').replace('\u2018', '\'').replace('\u02bc', '\'').replace('\u00b4', '\'')
-                .replace('`', '\'').replace('\u201c', '"').replace('\u201d', '"');
-        return SPACES.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+        String s = text;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                // NFKC only matters for non-ASCII text (ligatures, full-width letters)
+                s = Normalizer.normalize(s, Normalizer.Form.NFKC);
+                break;
+            }
+        }
+        // one pass: quotes straightened, lower case, whitespace runs collapsed (this runs on every text, often)
+        StringBuilder out = new StringBuilder(s.length());
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = out.length() > 0;
+                continue;
+            }
+            if (space) {
+                out.append(' ');
+                space = false;
+            }
+            switch (c) {
+                case '\u2019', '\u2018', '\u02bc', '\u00b4', '`' -> out.append('\'');
+                case '\u201c', '\u201d' -> out.append('"');
+                default -> out.append(Character.toLowerCase(c));
+            }
+        }
+        return out.toString();
     }
 
     /** Sentences of a text (split at . ! ? and line breaks), in order; keeps the text's own case. */

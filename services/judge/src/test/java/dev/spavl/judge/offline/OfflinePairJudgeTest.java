@@ -68,16 +68,15 @@ class OfflinePairJudgeTest {
         Fixtures.SIM_COMPLIANCE.forEach(qa -> answers.add(qa.answer()));
         Fixtures.SIM_BENIGN.forEach(qa -> answers.add(qa.answer()));
         answers.add("");
-        List<String> questions = List.of(Fixtures.HARMFUL_QUESTIONS.get(1), Fixtures.HARMFUL_QUESTIONS.get(11),
-                Fixtures.BENIGN_QUESTIONS.get(0), Fixtures.BENIGN_QUESTIONS.get(3));
+        List<String> questions = List.of(Fixtures.HARMFUL_QUESTIONS.get(1), Fixtures.BENIGN_QUESTIONS.get(0));
         List<Boolean> labels = Arrays.asList(null, true, false);
         int pairs = 0;
         int decided = 0;
         for (String q : questions) {
             for (int i = 0; i < answers.size(); i++) {
                 for (int j = i; j < answers.size(); j++) {
-                    // all label combinations on a sample, null labels on every pair
-                    List<Boolean> ls = (i + j) % 5 == 0 ? labels : Arrays.asList((Boolean) null);
+                    // null labels (classifier decides) on every pair, all label combinations on a sample
+                    List<Boolean> ls = (i + j) % 13 == 0 ? labels : Arrays.asList((Boolean) null);
                     for (Boolean lx : ls) {
                         for (Boolean ly : ls) {
                             OfflineVerdict xy = judge.judge(q, answers.get(i), lx, answers.get(j), ly);
@@ -95,7 +94,7 @@ class OfflinePairJudgeTest {
                 }
             }
         }
-        assertThat(pairs).isGreaterThan(5000);
+        assertThat(pairs).isGreaterThan(4000);
         assertThat(decided).isGreaterThan(pairs / 2);
     }
 

@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.Map;
 
-/** Runs recorded by the packager. */
+/** Runs recorded by the packager, with their progress. */
 @Path("/api/runs")
 @Produces(MediaType.APPLICATION_JSON)
 @WithSession
@@ -26,10 +26,7 @@ public class RunResource {
     @GET
     public Uni<Response> list(@QueryParam("limit") @DefaultValue("100") int limit) {
         if (limit < 1 || limit > MAX_PAGE) {
-            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Map.of("error", "invalid query parameter", "parameter", "limit",
-                            "reason", "must be between 1 and " + MAX_PAGE + ", got " + limit))
-                    .build());
+            return Uni.createFrom().item(Problem.badParameter("limit", "must be between 1 and " + MAX_PAGE + ", got " + limit));
         }
         return RunEntity.<RunEntity>findAll(Sort.descending("requestedAt")).page(0, limit).list()
                 .map(runs -> Response.ok(runs.stream().map(RunView::of).toList()).build());
@@ -38,12 +35,22 @@ public class RunResource {
     @GET
     @Path("/{runId}")
     public Uni<Response> get(@PathParam("runId") String runId) {
-        return RunEntity.<RunEntity>findById(runId).map(run -> run == null
-                ? Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of("error", "run not found", "runId", runId,
-                                "reason", "the packager has not recorded this run (yet)"))
-                        .build()
-                : Response.ok(RunView.of(run)).build());
+        return RunEntity.<RunEntity>findById(runId).flatMap(run -> run == null
+                ? Uni.createFrom().item(Problem.notFound("run", runId, "the packager has not recorded this run (yet)"))
+                : RunProgress.of(runId).map(progress -> Response.ok(RunView.of(run, progress)).build()));
     }
 
+    /** The paper's Table 1 for this run; {@code split} = train, validation, test-harm or test-help (default: all). */
+    @GET
+    @Path("/{runId}/stats")
+    public Uni<Response> stats(@PathParam("runId") String runId, @QueryParam("split") String split) {
+        String key = split == null ? null : split.trim().toUpperCase().replace('-', '_');
+        if (key != null && !java.util.Set.of("TRAIN", "VALIDATION", "TEST_HARM", "TEST_HELP").contains(key)) {
+            return Uni.createFrom().item(Problem.badParameter("split", "must be one of train, validation, test-harm, test-help; got '"
+                    + split + "'"));
+        }
+        return RunEntity.<RunEntity>findById(runId).flatMap(run -> run == null
+                ? Uni.createFrom().item(Problem.notFound("run", runId, "the packager has not recorded this run (yet)"))
+                : RunStatistics.of(runId, key).map(stats -> Response.ok(stats).build()));
+    }
 }

@@ -6,14 +6,19 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** A run as the packager's API shows it. */
+/** A run as the packager's API shows it; {@code progress} only for a single run. */
 public record RunView(String runId, String sourceKind, String sourceUri, String fanOut, Integer sampleSize,
                       long seed, List<String> questionTypes, List<String> targets, Integer imageLimit,
-                      String requestedBy, Instant requestedAt, Instant recordedAt) {
+                      String requestedBy, Instant requestedAt, Instant recordedAt, RunProgress progress) {
 
+    /** Without progress (lists). */
     static RunView of(RunEntity r) {
+        return of(r, null);
+    }
+
+    static RunView of(RunEntity r, RunProgress progress) {
         return new RunView(r.runId, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed,
-                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.recordedAt);
+                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.recordedAt, progress);
     }
 
     private static List<String> split(String csv) {
