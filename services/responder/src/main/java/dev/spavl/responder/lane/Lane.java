@@ -282,6 +282,17 @@ final class Lane implements Runnable {
             }
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            // a partition this group never committed gets a first commit now, at its start position: a crash
+            // during the first batch then still leaves a commit time to recover from
+            Map<TopicPartition, OffsetAndMetadata> first = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (committed.get(tp) == null) {
+                    first.put(tp, new OffsetAndMetadata(consumer.position(tp), COMMITTED_AT + System.currentTimeMillis()));
+                }
+            }
+            if (!first.isEmpty()) {
+                consumer.commitSync(first);
+            }
             Instant since = null;
             int pending = 0;
             for (TopicPartition tp : partitions) {
