@@ -80,6 +80,14 @@ class RunLedgerTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheApi() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("info.title", equalTo("spavl packager API"))
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/api/runs", "/api/runs/{runId}", "/api/runs/{runId}/stats",
+                        "/api/quadruples"));
+    }
+
+    @Test
     void unknownRunIsA404WithAReason() {
         given().get("/api/runs/{id}", "run-does-not-exist").then()
                 .statusCode(404)
