@@ -1,7 +1,5 @@
 package dev.spavl.generator.config;
 
-import dev.spavl.blobstore.BlobStore;
-import dev.spavl.blobstore.BlobStores;
 import dev.spavl.generator.intake.ImageFetcher;
 import dev.spavl.generator.intake.ImageInspector;
 import dev.spavl.generator.intake.ImageLimits;
@@ -15,7 +13,6 @@ import dev.spavl.taxonomy.Taxonomy;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -62,13 +59,6 @@ public class GeneratorBeans {
                 .orElseGet(Taxonomy::bundled);
         LOG.infof("taxonomy %s: %d subcategories", t.source(), t.leaves().size());
         return t;
-    }
-
-    /** spavl.blob-store.* as documented in services/blob-store/README.md (shared with the responder). */
-    @Produces
-    @Singleton
-    BlobStore blobStore(Config config) {
-        return BlobStores.fromConfig(config.getPropertyNames(), n -> config.getOptionalValue(n, String.class));
     }
 
     @Produces

@@ -1,13 +1,15 @@
-package dev.spavl.responder.config;
+package dev.spavl.blobstore;
 
-import dev.spavl.blobstore.BlobStore;
-import dev.spavl.blobstore.BlobStores;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 
-
-/** The blob store the generator writes images to (spavl.blob-store.*, see services/blob-store/README.md). */
+/**
+ * The one {@link BlobStore} of a service, from {@code spavl.blob-store.*} (see README.md): every service that
+ * reads or writes image bytes (generator, responder, judge, packager) injects it.
+ */
+@Dependent
 public class BlobStoreProducer {
 
     @Produces
