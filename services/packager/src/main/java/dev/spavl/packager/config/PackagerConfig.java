@@ -43,4 +43,13 @@ public interface PackagerConfig {
     /** How often unpublished pairs and quadruples are sent and timed-out questions re-checked. */
     @WithDefault("1s")
     Duration relayInterval();
+
+    /** Dataset export. */
+    Export export();
+
+    interface Export {
+        /** Directory the exports are written to, one folder per run ({@code <root>/<run>/}). */
+        @WithDefault(".spavl/exports")
+        String root();
+    }
 }

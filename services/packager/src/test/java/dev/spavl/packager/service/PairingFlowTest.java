@@ -51,6 +51,9 @@ class PairingFlowTest {
     private static final List<String> MODELS = List.of("m-safe", "m-mid", "m-risky");
     private final AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
 
+    @jakarta.inject.Inject
+    dev.spavl.blobstore.BlobStore blobs;
+
     /** One event to send: topic, key, value. */
     private record Send(String topic, String key, org.apache.avro.specific.SpecificRecord value) {
     }
@@ -136,15 +139,16 @@ class PairingFlowTest {
     // ---- events -------------------------------------------------------------------------------------
 
     @Test
-    void tableOneAndProgressAreComputedForARun() {
+    void tableOneProgressAndTheExportOfARun() throws Exception {
         String runId = "run-stats-" + UUID.randomUUID();
+        dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 5}, "image/png");
         kafka.send("spavl.runs", runId, dev.spavl.events.RunRequested.newBuilder()
                 .setEventId(Ids.event("RunRequested", runId)).setRunId(runId).setOccurredAt(now())
                 .setSourceKind(dev.spavl.events.SourceKind.FOLDER_TREE).setSourceUri("/data/x").setFanOut(dev.spavl.events.FanOutMode.ALL)
                 .setSeed(7L).setQuestionTypes(List.of(QuestionType.HARD_QUESTION)).setTargets(List.of()).setRequestedAt(now()).build());
         List<String> questions = List.of("q-" + UUID.randomUUID(), "q-" + UUID.randomUUID());
         for (String q : questions) {
-            everything(runId, q, MODELS).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+            everything(runId, q, MODELS, image.uri().toString()).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
         }
         for (String q : questions) {
             PairProposed p = awaitPairs(q, 1).get(0);
@@ -167,19 +171,48 @@ class PairingFlowTest {
                 .body("progress.answersByStatus.OK", equalTo(6))
                 .body("progress.quadruplesByClass2.'Illegal activities'", equalTo(2));
         given().queryParam("split", "nope").get("/api/runs/{id}/stats", runId).then().statusCode(400);
+
+        // the export: started, then DONE with its files, read back as plain JSON
+        given().post("/api/runs/{id}/export", runId).then().statusCode(202).body("state", equalTo("RUNNING"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}/export", runId).then().statusCode(200)
+                .body("state", equalTo("DONE")).body("quadruples", equalTo(2)).body("images", equalTo(2)));
+        String directory = given().get("/api/runs/{id}/export", runId).then().extract().path("directory");
+        java.nio.file.Path dir = java.nio.file.Path.of(directory);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> files = given().get("/api/runs/{id}/export", runId).then().extract().jsonPath().getList("files");
+        assertThat(files).contains("README.md", "meta_files/image_info/meta.json", "meta_files/model_answer/hardq.json",
+                "meta_files/prefer/hardq.json", "meta_files/safety/hardq.json");
+        String split = files.stream().filter(f -> f.startsWith("training/") && f.endsWith(".json")).findFirst().orElseThrow();
+        var training = json.readTree(dir.resolve(split).toFile());
+        assertThat(training).isNotEmpty();
+        var first = training.get(0);
+        assertThat(first.get("image").asText()).startsWith("images/Malicious Use/Illegal activities/theft/");
+        assertThat(java.nio.file.Files.readAllBytes(dir.resolve("training").resolve(first.get("image").asText())))
+                .isEqualTo(blobs.get(image.uri()));
+        assertThat(first.get("chosen").asText()).startsWith("answer of ");
+        String dpo = files.stream().filter(f -> f.startsWith("dpo/")).findFirst().orElseThrow();
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve(dpo));
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(json.readTree(l).get("prompt_id").asText()).startsWith("q-"));
+        var prefer = json.readTree(dir.resolve("meta_files/prefer/hardq.json").toFile());
+        assertThat(prefer).hasSize(2).allSatisfy(r -> assertThat(r.get("reason1").asText()).isEqualTo("r1"));
+        var answers = json.readTree(dir.resolve("meta_files/model_answer/hardq.json").toFile());
+        assertThat(answers).hasSize(2).allSatisfy(r -> assertThat(r.get("answers")).hasSize(3));
+        String card = java.nio.file.Files.readString(dir.resolve("README.md"));
+        assertThat(card).contains("Simulated data").contains("| **total** | **2** | **2 (100.00)**").contains("m-safe (simulated)");
+        given().get("/api/runs/{id}/export", "run-never-exported").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/runs/{id}/stats", "run-unknown").then().statusCode(404).contentType("application/problem+json");
     }
 
     private List<Send> everything(String q, List<String> models) {
-        return everything("run-pairing", q, models);
+        return everything("run-pairing", q, models, "file:///blobs/" + "a".repeat(64));
     }
 
-    private List<Send> everything(String run, String q, List<String> models) {
+    private List<Send> everything(String run, String q, List<String> models, String blobUri) {
         String image = "img-" + q;
         List<Send> out = new ArrayList<>();
         out.add(new Send("spavl.images", image, ImageRegistered.newBuilder()
                 .setEventId(Ids.event("ImageRegistered", image)).setRunId(run).setOccurredAt(now())
-                .setImageId(image).setBlobUri("file:///blobs/" + "a".repeat(64)).setSha256("a".repeat(64)).setSizeBytes(10)
+                .setImageId(image).setBlobUri(blobUri).setSha256("a".repeat(64)).setSizeBytes(10)
                 .setWidth(64).setHeight(64).setMime("image/png").setImageName("Malicious Use/Illegal activities/theft/" + q + ".png")
                 .setClass1("Malicious Use").setClass2("Illegal activities").setClass3("theft").build()));
         out.add(new Send("spavl.questions", q, QuestionGenerated.newBuilder()
