@@ -148,7 +148,7 @@ class LocalStackIT {
 
     @Test
     @Order(6)
-    void spavlRunTakesTheExampleTreeToEveryLiveResponderLane() throws IOException {
+    void spavlRunTakesTheExampleTreeThroughEveryServiceToAnExportedDataset() throws IOException {
         SpavlCommand.Result run = spavl.run("run", "examples/spa-vl-mini", "--seed", "7", "--wait");
         assertThat(run.exitCode()).as(run.output()).isZero();
         String last = run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
@@ -164,6 +164,47 @@ class LocalStackIT {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 given().baseUri(spavl.url("generator")).get("/api/runs/{id}", runId).then()
                         .body("progress.responsesReceived", equalTo(16 * 3 * 12)));
+
+        // then the judge labels, the packager pairs, the judge compares, until no question is open
+        JsonNode done = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).until(() ->
+                json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}", runId).then().statusCode(200)
+                        .extract().asString()).path("progress"), p -> {
+                    JsonNode states = p.path("questionsByState");
+                    return states.path("WAITING").asInt() == 0 && states.path("JUDGING").asInt() == 0
+                            && states.path("RESOLVED").asInt() + states.path("UNRESOLVED").asInt() == 16 * 3;
+                });
+        int resolved = done.path("questionsByState").path("RESOLVED").asInt();
+        assertThat(resolved).as("most questions end in a quadruple").isGreaterThan(16 * 3 / 2);
+        int quadruples = 0;
+        for (JsonNode n : done.path("quadruplesBySplit")) {
+            quadruples += n.asInt();
+        }
+        assertThat(quadruples).as("one quadruple per resolved question").isEqualTo(resolved);
+        JsonNode page = json.readTree(given().baseUri(spavl.url("packager")).queryParam("run", runId).queryParam("size", 500)
+                .get("/api/quadruples").then().statusCode(200).extract().asString()).path("items");
+        java.util.Set<String> questions = new java.util.HashSet<>();
+        page.forEach(q -> assertThat(questions.add(q.path("questionId").asText())).as("question once").isTrue());
+        assertThat(questions).hasSize(resolved);
+
+        // the export: the training JSON of every split together holds every quadruple, each image file present
+        given().baseUri(spavl.url("packager")).post("/api/runs/{id}/export", runId).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                given().baseUri(spavl.url("packager")).get("/api/runs/{id}/export", runId).then().statusCode(200)
+                        .body("state", equalTo("DONE")));
+        JsonNode export = json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}/export", runId).then()
+                .extract().asString());
+        java.nio.file.Path dir = java.nio.file.Path.of(export.path("directory").asText());
+        int records = 0;
+        for (JsonNode file : export.path("files")) {
+            if (file.asText().startsWith("training/") && file.asText().endsWith(".json")) {
+                for (JsonNode r : json.readTree(dir.resolve(file.asText()).toFile())) {
+                    assertThat(dir.resolve("training").resolve(r.path("image").asText())).isRegularFile();
+                    records++;
+                }
+            }
+        }
+        assertThat(records).isEqualTo(resolved);
+        assertThat(java.nio.file.Files.readString(dir.resolve("README.md"))).contains("Table 1").contains("Simulated data");
     }
 
     @Test

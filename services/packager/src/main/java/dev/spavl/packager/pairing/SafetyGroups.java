@@ -96,43 +96,14 @@ public final class SafetyGroups {
      * commas is ignored, and so are empty entries (a trailing comma). A model named twice is an error.
      */
     public static SafetyGroups parse(String spec) {
-        if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("safety group spec is empty; expected model=group,...");
-        }
         Map<String, Integer> groupOf = new LinkedHashMap<>();
-        for (String raw : spec.split(",")) {
-            String entry = raw.strip();
-            if (entry.isEmpty()) {
-                continue;
+        for (KeyValueSpec.Entry e : KeyValueSpec.parse(spec, "safety group", "model=group", "otter=5,llava-1.5-7b=2")) {
+            if (e.value() < 1 || e.value() > Integer.MAX_VALUE) {
+                throw KeyValueSpec.bad("safety group", e.raw(), "group must be >= 1");
             }
-            int eq = entry.indexOf('=');
-            if (eq < 0 || eq != entry.lastIndexOf('=')) {
-                throw new IllegalArgumentException(
-                        "bad safety group entry '" + entry + "': expected model=group");
+            if (groupOf.putIfAbsent(e.key(), (int) e.value()) != null) {
+                throw KeyValueSpec.bad("safety group", e.raw(), "model '" + e.key() + "' is listed twice");
             }
-            String model = entry.substring(0, eq).strip();
-            String number = entry.substring(eq + 1).strip();
-            if (model.isEmpty()) {
-                throw new IllegalArgumentException("bad safety group entry '" + entry + "': model id is empty");
-            }
-            int group;
-            try {
-                group = Integer.parseInt(number);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "bad safety group entry '" + entry + "': '" + number + "' is not a whole number");
-            }
-            if (group < 1) {
-                throw new IllegalArgumentException(
-                        "bad safety group entry '" + entry + "': group must be >= 1");
-            }
-            if (groupOf.putIfAbsent(model, group) != null) {
-                throw new IllegalArgumentException(
-                        "bad safety group entry '" + entry + "': model '" + model + "' is listed twice");
-            }
-        }
-        if (groupOf.isEmpty()) {
-            throw new IllegalArgumentException("safety group spec has no entries: '" + spec + "'");
         }
         return fixed(groupOf);
     }

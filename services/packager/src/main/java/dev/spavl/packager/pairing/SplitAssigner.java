@@ -77,22 +77,10 @@ public final class SplitAssigner {
      * weight 0, a key given twice or an unknown key is an error naming the entry.
      */
     public static SplitAssigner parse(String spec) {
-        if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException(
-                    "split spec is empty; expected e.g. train=93258,validation=7000,test-harm=265,test-help=265");
-        }
         EnumMap<Split, Long> given = new EnumMap<>(Split.class);
-        for (String raw : spec.split(",")) {
-            String entry = raw.strip();
-            if (entry.isEmpty()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            if (eq < 0 || eq != entry.lastIndexOf('=')) {
-                throw new IllegalArgumentException("bad split entry '" + entry + "': expected name=weight");
-            }
-            String name = entry.substring(0, eq).strip().toLowerCase(Locale.ROOT).replace('_', '-');
-            String number = entry.substring(eq + 1).strip();
+        for (KeyValueSpec.Entry e : KeyValueSpec.parse(spec, "split", "name=weight",
+                "train=93258,validation=7000,test-harm=265,test-help=265")) {
+            String name = e.key().toLowerCase(Locale.ROOT).replace('_', '-');
             Split split = null;
             for (Split s : ORDER) {
                 if (s.key().equals(name)) {
@@ -100,26 +88,14 @@ public final class SplitAssigner {
                 }
             }
             if (split == null) {
-                throw new IllegalArgumentException("bad split entry '" + entry
-                        + "': unknown split, expected one of train, validation, test-harm, test-help");
+                throw KeyValueSpec.bad("split", e.raw(), "unknown split, expected one of train, validation, test-harm, test-help");
             }
-            long weight;
-            try {
-                weight = Long.parseLong(number);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "bad split entry '" + entry + "': '" + number + "' is not a whole number");
+            if (e.value() < 0) {
+                throw KeyValueSpec.bad("split", e.raw(), "weight must be >= 0");
             }
-            if (weight < 0) {
-                throw new IllegalArgumentException("bad split entry '" + entry + "': weight must be >= 0");
+            if (given.putIfAbsent(split, e.value()) != null) {
+                throw KeyValueSpec.bad("split", e.raw(), split.key() + " is given twice");
             }
-            if (given.putIfAbsent(split, weight) != null) {
-                throw new IllegalArgumentException(
-                        "bad split entry '" + entry + "': " + split.key() + " is given twice");
-            }
-        }
-        if (given.isEmpty()) {
-            throw new IllegalArgumentException("split spec has no entries: '" + spec + "'");
         }
         return new SplitAssigner(
                 given.getOrDefault(Split.TRAIN, 0L),
