@@ -148,7 +148,7 @@ class LocalStackIT {
 
     @Test
     @Order(6)
-    void spavlRunTakesTheExampleTreeThroughEveryServiceToAnExportedDataset() throws IOException {
+    void spavlRunTakesTheExampleTreeThroughEveryServiceToAnExportedDataset() throws Exception {
         SpavlCommand.Result run = spavl.run("run", "examples/spa-vl-mini", "--seed", "7", "--wait");
         assertThat(run.exitCode()).as(run.output()).isZero();
         String last = run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
@@ -204,6 +204,20 @@ class LocalStackIT {
             }
         }
         assertThat(records).isEqualTo(resolved);
+        long parquetRows = 0;
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement st = duck.createStatement()) {
+            for (JsonNode file : export.path("files")) {
+                if (file.asText().endsWith(".parquet")) {
+                    try (java.sql.ResultSet rs = st.executeQuery("select count(*), min(octet_length(image.bytes)) from read_parquet('"
+                            + dir.resolve(file.asText()).toString().replace("'", "''") + "')")) {
+                        rs.next();
+                        assertThat(rs.getLong(2)).as("every row embeds its image").isPositive();
+                        parquetRows += rs.getLong(1);
+                    }
+                }
+            }
+        }
+        assertThat(parquetRows).as("the Parquet files hold every quadruple").isEqualTo(resolved);
         assertThat(java.nio.file.Files.readString(dir.resolve("README.md"))).contains("Table 1").contains("Simulated data");
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,9 +24,22 @@ final class DatasetCard {
     private DatasetCard() {
     }
 
-    static void write(Path file, String runId, Provenance p, RunStatistics stats, long quadruples, long images) throws IOException {
+    /** @param parquet the Parquet files written, relative to the card: the configs list only splits that exist */
+    static void write(Path file, String runId, Provenance p, RunStatistics stats, long quadruples, long images, List<String> parquet)
+            throws IOException {
         StringBuilder md = new StringBuilder();
-        md.append("---\nlicense: cc-by-4.0\ntask_categories:\n- visual-question-answering\ntags:\n- safety\n- preference\n- dpo\n---\n\n");
+        md.append("---\nlicense: cc-by-4.0\ntask_categories:\n- visual-question-answering\ntags:\n- safety\n- preference\n- dpo\n");
+        // datasets.load_dataset(<this folder>) reads these configs: train/validation by default, the test sets apart
+        md.append("configs:\n");
+        md.append("- config_name: default\n  data_files:\n");
+        split(md, parquet, "train", "data/train-");
+        split(md, parquet, "validation", "validation/validation-");
+        if (parquet.stream().anyMatch(f -> f.startsWith("test/"))) {
+            md.append("- config_name: test\n  data_files:\n");
+            split(md, parquet, "harm", "test/harm-");
+            split(md, parquet, "help", "test/help-");
+        }
+        md.append("---\n\n");
         md.append("# SPA-VL-style safety preference data, run ").append(runId).append("\n\n");
         if (p.anySimulated()) {
             md.append("> **Simulated data.** Parts of this dataset were written by offline stand-ins, not by real models")
@@ -51,7 +65,8 @@ final class DatasetCard {
         md.append("- `dpo/<split>.jsonl`: `prompt, chosen, rejected, chosen_model, rejected_model, prompt_id, image`\n");
         md.append("- `meta_files/`: `image_info/meta.json`, `model_answer/{easy,hardq,hards}.json`, ")
                 .append("`prefer/{easy,hardq,hards}.json` (reason1/reason2), `safety/{easy,hardq,hards}.json`, `split/<split>.json`\n");
-        md.append("- Not yet: the Hugging Face Parquet layout (`data/train-*.parquet` with embedded images).\n\n");
+        md.append("- `data/train-*.parquet`, `validation/validation-*.parquet`, `test/{harm,help}-*.parquet`: the Hugging Face ")
+                .append("layout with the images embedded; `datasets.load_dataset(\"<this folder>\")` reads them through the configs above\n\n");
         md.append("## Table 1 (all splits)\n\nUR% = unsafe rate by the judge's labels; CP/RP = chosen/rejected answer.\n\n");
         md.append("| class2 | images | questions (UR%) | CP-UR% / RP-UR% |\n|---|---|---|---|\n");
         for (RunStatistics.Row r : stats.rows()) {
@@ -68,6 +83,12 @@ final class DatasetCard {
                 .append(p.models().containsValue(true) ? " (simulated answers priced at the catalog price)" : "").append('\n');
         md.append("- Judge tokens in/out (pairwise): ").append(u.judgeTokensIn()).append(" / ").append(u.judgeTokensOut()).append('\n');
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void split(StringBuilder md, List<String> parquet, String split, String prefix) {
+        if (parquet.stream().anyMatch(f -> f.startsWith(prefix))) {
+            md.append("  - split: ").append(split).append("\n    path: ").append(prefix).append("*.parquet\n");
+        }
     }
 
     private static void row(StringBuilder md, RunStatistics.Row r, boolean bold) {

@@ -36,7 +36,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Writes a run's dataset under {@code spavl.packager.export.root/<run>/}: the training code's JSON per split
+ * Writes a run's dataset under {@code spavl.packager.export.root/<run>/}: the Hugging Face Parquet layout
+ * ({@link HuggingFaceParquet}: {@code data/train-*.parquet}, {@code validation/}, {@code test/{harm,help}-*}, images
+ * embedded), the training code's JSON per split
  * ({@code training/<split>.json}, records {id, image, question, chosen, rejected} with the images copied to
  * {@code training/images/class1/class2/class3/name}), DPO-ready JSONL per split ({@code dpo/<split>.jsonl}),
  * the paper's {@code meta_files/} (image_info, model_answer, prefer with reason1/reason2, safety, split) and a
@@ -152,18 +154,21 @@ public class DatasetExporter {
         Set<String> images = new HashSet<>();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
-            quadruples = writeQuadruples(c, runId, dir, images);
+            List<Path> parquetFiles = new ArrayList<>();
+            quadruples = writeQuadruples(c, runId, dir, images, parquetFiles);
             writeImageInfo(c, runId, dir);
             writeModelAnswers(c, runId, dir);
             writeSplits(c, runId, dir);
             DatasetCard.Provenance provenance = provenance(c, runId);
             c.rollback();
-            DatasetCard.write(dir.resolve("README.md"), runId, provenance, stats, quadruples, images.size());
+            DatasetCard.write(dir.resolve("README.md"), runId, provenance, stats, quadruples, images.size(),
+                    parquetFiles.stream().map(f -> dir.relativize(f).toString()).toList());
         }
         return new long[] {quadruples, images.size()};
     }
 
-    private long writeQuadruples(Connection c, String runId, Path dir, Set<String> imagesWritten) throws Exception {
+    private long writeQuadruples(Connection c, String runId, Path dir, Set<String> imagesWritten, List<Path> parquetFiles)
+            throws Exception {
         String sql = """
                 select d.quadruple_id, d.split, d.question_id, q.question_type, q.text, i.image_name, i.blob_uri, d.image_id,
                        ca.text, ra.text, d.chosen_model, d.rejected_model, p.reason1, p.reason2, p.judge, q.class1, q.class2, q.class3
@@ -178,7 +183,7 @@ public class DatasetExporter {
         Map<String, JsonGenerator> dpo = new LinkedHashMap<>();
         Map<String, JsonGenerator> prefer = new LinkedHashMap<>();
         long n = 0;
-        try (PreparedStatement st = c.prepareStatement(sql)) {
+        try (PreparedStatement st = c.prepareStatement(sql); HuggingFaceParquet parquet = new HuggingFaceParquet(dir)) {
             st.setFetchSize(FETCH);
             st.setString(1, runId);
             try (ResultSet rs = st.executeQuery()) {
@@ -187,14 +192,17 @@ public class DatasetExporter {
                     String type = TYPE_FILE.getOrDefault(rs.getString(4), rs.getString(4).toLowerCase());
                     String imageName = rs.getString(6);
                     String imagePath = "images/" + imageName;
+                    byte[] bytes = blobs.get(URI.create(rs.getString(7)));
                     if (imagesWritten.add(rs.getString(8))) {
                         Path target = dir.resolve("training").resolve(imagePath).normalize();
                         if (!target.startsWith(dir)) {
                             throw new IllegalStateException("image name '" + imageName + "' leaves the export directory");
                         }
                         Files.createDirectories(target.getParent());
-                        Files.write(target, blobs.get(URI.create(rs.getString(7))));
+                        Files.write(target, bytes);
                     }
+                    parquet.write(rs.getString(2), bytes, imageName, rs.getString(5), rs.getString(9), rs.getString(10),
+                            rs.getString(16), rs.getString(17), rs.getString(18));
                     JsonGenerator t = array(training, split, dir.resolve("training").resolve(split + ".json"));
                     t.writeStartObject();
                     t.writeStringField("id", rs.getString(1));
@@ -235,6 +243,7 @@ public class DatasetExporter {
                     n++;
                 }
             }
+            parquetFiles.addAll(parquet.files());
         } finally {
             closeAll(training, true);
             closeAll(dpo, false);
