@@ -198,7 +198,7 @@ class LocalStackIT {
         for (JsonNode file : export.path("files")) {
             if (file.asText().startsWith("training/") && file.asText().endsWith(".json")) {
                 for (JsonNode r : json.readTree(dir.resolve(file.asText()).toFile())) {
-                    assertThat(dir.resolve("training").resolve(r.path("image").asText())).isRegularFile();
+                    assertThat(dir.resolve("training/images").resolve(r.path("image").asText())).isRegularFile();
                     records++;
                 }
             }

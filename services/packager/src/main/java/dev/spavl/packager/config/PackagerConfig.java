@@ -51,5 +51,16 @@ public interface PackagerConfig {
         /** Directory the exports are written to, one folder per run ({@code <root>/<run>/}). */
         @WithDefault(".spavl/exports")
         String root();
+
+        /** Export a run by itself once it is finished: no open question and none closed for {@link #quietPeriod()}. */
+        @WithDefault("true")
+        boolean auto();
+
+        @WithDefault("1m")
+        java.time.Duration quietPeriod();
+
+        /** How often finished runs are looked for. */
+        @WithDefault("15s")
+        java.time.Duration checkInterval();
     }
 }

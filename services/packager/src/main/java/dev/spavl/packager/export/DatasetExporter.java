@@ -39,8 +39,8 @@ import java.util.concurrent.Executors;
  * Writes a run's dataset under {@code spavl.packager.export.root/<run>/}: the Hugging Face Parquet layout
  * ({@link HuggingFaceParquet}: {@code data/train-*.parquet}, {@code validation/}, {@code test/{harm,help}-*}, images
  * embedded), the training code's JSON per split
- * ({@code training/<split>.json}, records {id, image, question, chosen, rejected} with the images copied to
- * {@code training/images/class1/class2/class3/name}), DPO-ready JSONL per split ({@code dpo/<split>.jsonl}),
+ * ({@code training/<split>.json}, records {id, image, question, chosen, rejected}, image = the relative path
+ * class1/class2/class3/name under {@code training/images/} where the images are copied), DPO-ready JSONL per split ({@code dpo/<split>.jsonl}),
  * the paper's {@code meta_files/} (image_info, model_answer, prefer with reason1/reason2, safety, split) and a
  * dataset card {@code README.md} with provenance and Table 1. Everything streams: rows come from PostgreSQL
  * through a server-side cursor and go straight to the files, so memory stays flat however large the run.
@@ -191,10 +191,11 @@ public class DatasetExporter {
                     String split = SPLIT_FILE.getOrDefault(rs.getString(2), rs.getString(2).toLowerCase());
                     String type = TYPE_FILE.getOrDefault(rs.getString(4), rs.getString(4).toLowerCase());
                     String imageName = rs.getString(6);
-                    String imagePath = "images/" + imageName;
+                    // the training code joins this relative path (class1/class2/class3/name) to its image folder
+                    String imagePath = imageName;
                     byte[] bytes = blobs.get(URI.create(rs.getString(7)));
                     if (imagesWritten.add(rs.getString(8))) {
-                        Path target = dir.resolve("training").resolve(imagePath).normalize();
+                        Path target = dir.resolve("training/images").resolve(imagePath).normalize();
                         if (!target.startsWith(dir)) {
                             throw new IllegalStateException("image name '" + imageName + "' leaves the export directory");
                         }
@@ -220,7 +221,7 @@ public class DatasetExporter {
                     d.writeStringField("chosen_model", rs.getString(11));
                     d.writeStringField("rejected_model", rs.getString(12));
                     d.writeStringField("prompt_id", rs.getString(3));
-                    d.writeStringField("image", "training/" + imagePath);
+                    d.writeStringField("image", "training/images/" + imagePath);
                     d.writeEndObject();
                     d.writeRaw('\n');
 

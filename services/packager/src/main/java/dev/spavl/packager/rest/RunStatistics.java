@@ -31,7 +31,7 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
     public record Usage(long answerTokensIn, long answerTokensOut, BigDecimal answerCostUsd, long judgeTokensIn, long judgeTokensOut) {
     }
 
-    static Uni<RunStatistics> of(String runId, String split) {
+    public static Uni<RunStatistics> of(String runId, String split) {
         String hql = "select q.class2, count(distinct d.imageId), count(d), "
                 + "sum(case when ql.safe = false then 1 else 0 end), count(ql), "
                 + "sum(case when cl.safe = false then 1 else 0 end), count(cl), "

@@ -133,7 +133,8 @@ public class OutboxRelay {
                 ImageEntity.<ImageEntity>findById(quad.imageId).flatMap(image ->
                         AnswerEntity.<AnswerEntity>findById(new AnswerKey(q.questionId, quad.chosenModel)).flatMap(chosen ->
                                 AnswerEntity.<AnswerEntity>findById(new AnswerKey(q.questionId, quad.rejectedModel)).flatMap(rejected ->
-                                        LabelEntity.<LabelEntity>list("questionId", q.questionId).map(labels -> {
+                                        LabelEntity.<LabelEntity>list("questionId", q.questionId).flatMap(labels ->
+                                        PairEntity.<PairEntity>findById(quad.pairId).map(pair -> {
                                             Boolean questionSafe = labelOf(labels, LabelEntity.QUESTION);
                                             return QuadrupleAssembled.newBuilder()
                                                     .setEventId(Ids.event("QuadrupleAssembled", quad.quadrupleId))
@@ -158,9 +159,10 @@ public class OutboxRelay {
                                                     .setQuestionSafe(questionSafe)
                                                     .setChosenSafe(labelOf(labels, quad.chosenModel))
                                                     .setRejectedSafe(labelOf(labels, quad.rejectedModel))
-                                                    .setSimulated(q.simulated || chosen.simulated || rejected.simulated)
+                                                    .setSimulated(q.simulated || chosen.simulated || rejected.simulated
+                                                            || (pair != null && Boolean.TRUE.equals(pair.simulated)))
                                                     .build();
-                                        })))));
+                                        }))))));
     }
 
     private static Boolean labelOf(List<LabelEntity> labels, String model) {

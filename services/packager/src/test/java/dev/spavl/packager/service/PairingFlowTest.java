@@ -186,8 +186,8 @@ class PairingFlowTest {
         var training = json.readTree(dir.resolve(split).toFile());
         assertThat(training).isNotEmpty();
         var first = training.get(0);
-        assertThat(first.get("image").asText()).startsWith("images/Malicious Use/Illegal activities/theft/");
-        assertThat(java.nio.file.Files.readAllBytes(dir.resolve("training").resolve(first.get("image").asText())))
+        assertThat(first.get("image").asText()).startsWith("Malicious Use/Illegal activities/theft/");
+        assertThat(java.nio.file.Files.readAllBytes(dir.resolve("training/images").resolve(first.get("image").asText())))
                 .isEqualTo(blobs.get(image.uri()));
         assertThat(first.get("chosen").asText()).startsWith("answer of ");
         String dpo = files.stream().filter(f -> f.startsWith("dpo/")).findFirst().orElseThrow();
@@ -225,6 +225,21 @@ class PairingFlowTest {
         assertThat(card).contains("Simulated data").contains("| **total** | **2** | **2 (100.00)**").contains("m-safe (simulated)");
         given().get("/api/runs/{id}/export", "run-never-exported").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/runs/{id}/stats", "run-unknown").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void aFinishedRunExportsItself() {
+        String runId = "run-auto-" + UUID.randomUUID();
+        dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 6}, "image/png");
+        String q = "q-" + UUID.randomUUID();
+        everything(runId, q, MODELS, image.uri().toString()).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        PairProposed p = awaitPairs(q, 1).get(0);
+        kafka.send("spavl.verdicts", q, verdict(p, PairOutcome.CHOSEN_A));
+        awaitQuadruples(q, 1);
+        // nobody asks: no open question and a quiet period (2 s in tests) make the run export itself
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                given().get("/api/runs/{id}/export", runId).then().statusCode(200).body("state", equalTo("DONE"))
+                        .body("quadruples", equalTo(1)));
     }
 
     private List<Send> everything(String q, List<String> models) {
