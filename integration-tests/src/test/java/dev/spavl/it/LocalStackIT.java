@@ -41,8 +41,17 @@ class LocalStackIT {
     private List<Long> pidsAfterUp = List.of();
     private String runId;
 
+    /** The paper's 12 responders, as the catalog names them. */
+    private static final List<String> MODELS = List.of("otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4",
+            "instructblip", "lamm", "llava-1.5-7b", "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb");
+
     @BeforeAll
     void up() {
+        // every simulated model fails 20% of its calls with HTTP 500 (fault injection through the environment):
+        // the run below must complete all the same
+        for (String model : MODELS) {
+            spavl.env.put("SPAVL_MODELS_" + model.toUpperCase().replaceAll("[^A-Z0-9]", "_") + "_PERSONA_FAULTS_RATE_500", "0.2");
+        }
         SpavlCommand.Result up = spavl.run("up");
         assertThat(up.exitCode()).as("./spavl up output:%n%s", up.output()).isZero();
         pidsAfterUp = spavl.recordedPids();
@@ -148,7 +157,7 @@ class LocalStackIT {
 
     @Test
     @Order(6)
-    void spavlRunTakesTheExampleTreeThroughEveryServiceToAnExportedDataset() throws Exception {
+    void spavlRunTakesTheExampleTreeThroughEveryServiceToAnExportedDatasetDespiteModelFaults() throws Exception {
         SpavlCommand.Result run = spavl.run("run", "examples/spa-vl-mini", "--seed", "7", "--wait");
         assertThat(run.exitCode()).as(run.output()).isZero();
         String last = run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
@@ -164,6 +173,10 @@ class LocalStackIT {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 given().baseUri(spavl.url("generator")).get("/api/runs/{id}", runId).then()
                         .body("progress.responsesReceived", equalTo(16 * 3 * 12)));
+
+        String metrics = given().baseUri(spavl.url("responder")).get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).as("the injected faults happened and were retried")
+                .containsPattern("spavl_responder_model_errors_total\\{kind=\"SERVER_ERROR\",model=\"[a-z0-9.-]+\"} [1-9]");
 
         // then the judge labels, the packager pairs, the judge compares, until no question is open
         JsonNode done = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).until(() ->

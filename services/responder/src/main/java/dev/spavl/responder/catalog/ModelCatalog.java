@@ -144,9 +144,17 @@ public final class ModelCatalog {
      * Sorted by key so the result does not depend on the configuration's iteration order.
      */
     public static Map<String, String> overridesFrom(Iterable<String> names, Function<String, Optional<String>> value) {
+        Set<String> all = new java.util.HashSet<>();
+        names.forEach(all::add);
         Map<String, String> out = new TreeMap<>();
-        for (String name : names) {
+        for (String name : all) {
             if (name == null || name.equals(CATALOG_FILE_ENV)) {
+                continue;
+            }
+            if (name.startsWith(PREFIX) && all.contains(envForm(name))) {
+                // SmallRye also lists an environment variable under a dotted name of its own making
+                // (SPAVL_MODELS_OTTER_PERSONA_FAULTS_RATE_500 -> spavl.models.otter.persona.faults.rate.500),
+                // which loses the dashes of ids and fields: the variable itself is read instead
                 continue;
             }
             if (name.startsWith(PREFIX) || name.startsWith(ENV_PREFIX)) {

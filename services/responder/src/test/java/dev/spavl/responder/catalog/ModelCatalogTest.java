@@ -289,6 +289,23 @@ class ModelCatalogTest {
     }
 
     @Test
+    void smallRyesDottedReadingOfAnEnvironmentVariableIsIgnoredForTheVariableItself() {
+        // what Quarkus lists for SPAVL_MODELS_LLAVA_1_5_7B_PERSONA_FAULTS_RATE_500=0.2: the variable, and a dotted
+        // name SmallRye derives from it, which no longer says where the id ends
+        Map<String, String> config = new HashMap<>();
+        config.put("SPAVL_MODELS_LLAVA_1_5_7B_PERSONA_FAULTS_RATE_500", "0.2");
+        config.put("spavl.models.llava[1]5.7b.persona.faults.rate.500", "0.2");
+        config.put("spavl.models.otter.concurrency", "3"); // a real dotted key stays
+
+        Map<String, String> picked = ModelCatalog.overridesFrom(config.keySet(), k -> Optional.ofNullable(config.get(k)));
+
+        assertThat(picked).containsOnlyKeys("SPAVL_MODELS_LLAVA_1_5_7B_PERSONA_FAULTS_RATE_500", "spavl.models.otter.concurrency");
+        ModelCatalog catalog = ModelCatalog.load(Optional.empty(), picked);
+        assertThat(catalog.require("llava-1.5-7b").persona().faults().rate500()).isEqualTo(0.2);
+        assertThat(catalog.require("otter").concurrency()).isEqualTo(3);
+    }
+
+    @Test
     void environmentVariablesTuneExistingModels() {
         ModelCatalog catalog = ModelCatalog.load(Optional.empty(), Map.of(
                 "SPAVL_MODELS_LLAVA_1_5_7B_CONCURRENCY", "6",
