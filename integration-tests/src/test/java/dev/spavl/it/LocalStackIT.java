@@ -50,7 +50,10 @@ class LocalStackIT {
         // every simulated model fails 20% of its calls with HTTP 500 (fault injection through the environment):
         // the run below must complete all the same
         for (String model : MODELS) {
-            spavl.env.put("SPAVL_MODELS_" + model.toUpperCase().replaceAll("[^A-Z0-9]", "_") + "_PERSONA_FAULTS_RATE_500", "0.2");
+            String env = "SPAVL_MODELS_" + model.toUpperCase().replaceAll("[^A-Z0-9]", "_");
+            spavl.env.put(env + "_PERSONA_FAULTS_RATE_500", "0.2");
+            // a request that fails all its in-process attempts (0.2^5) waits on the retry topic: 5 s here, not 60 s
+            spavl.env.put(env + "_RETRY_REDELIVERY_DELAY", "5s");
         }
         SpavlCommand.Result up = spavl.run("up");
         assertThat(up.exitCode()).as("./spavl up output:%n%s", up.output()).isZero();
@@ -170,7 +173,7 @@ class LocalStackIT {
 
         // every lane answers (simulated personas), and the generator counts the answers per run
         String runId = json.readTree(last).path("runId").asText();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 given().baseUri(spavl.url("generator")).get("/api/runs/{id}", runId).then()
                         .body("progress.responsesReceived", equalTo(16 * 3 * 12)));
 
