@@ -83,9 +83,8 @@ class PairingFlowTest {
         assertThat(quad.getSplit()).isIn(DatasetSplit.TRAIN, DatasetSplit.VALIDATION, DatasetSplit.TEST_HARM, DatasetSplit.TEST_HELP);
         assertThat(quad.getQuestionSafe()).isFalse();
         // nothing more comes: still one pair and one quadruple a moment later
-        sleep(1500);
-        assertThat(pairs(q)).hasSize(1);
-        assertThat(quadruples(q)).hasSize(1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(20))
+                .until(() -> pairs(q).size() == 1 && quadruples(q).size() == 1);
 
         // the API serves it, filtered and paged
         List<Map<String, Object>> items = given().queryParam("run", "run-pairing").queryParam("class2", "Illegal activities")
@@ -129,8 +128,8 @@ class PairingFlowTest {
                         ? new Send(s.topic(), s.key(), failed(r)) : s)
                 .filter(s -> !(s.value() instanceof SafetyAssessed a && "m-risky".equals(a.getModelId())))
                 .forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
-        sleep(1500);
-        assertThat(pairs(q)).as("still waiting for m-silent").isEmpty();
+        // still waiting for m-silent (the answer timeout of the test profile is 4 s)
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> pairs(q).isEmpty());
 
         PairProposed pair = awaitPairs(q, 1).get(0); // after the 4 s answer timeout of the test profile
         assertThat(java.util.Set.of(pair.getAnswerA().getModelId(), pair.getAnswerB().getModelId())).containsExactlyInAnyOrder("m-safe", "m-mid");
@@ -321,11 +320,4 @@ class PairingFlowTest {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -154,8 +154,8 @@ class LaneRecoveryTest {
         // stopped means stopped: a new request stays unanswered
         ResponseRequested late = request(image, spec.id(), "After the drain");
         kafka.send("spavl.requests.wire-drain", late.getQuestionId(), late);
-        Thread.sleep(1500);
-        assertThat(outcomes(kafka, late.getQuestionId(), spec.id())).isEmpty();
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(15))
+                .until(() -> outcomes(kafka, late.getQuestionId(), spec.id()).isEmpty());
     }
 
     private Lane startLane(ModelSpec spec) {
