@@ -50,6 +50,19 @@ public class ResponderDirectory {
         }
     }
 
+    /**
+     * Model ids whose latest heartbeat says ACTIVE, however old, sorted: lanes that have not said they are
+     * leaving. A run that names its targets fans out to these, so a lane down for a moment (a crash, a
+     * restart) still gets its share of questions and answers them when it is back.
+     */
+    public List<String> active() {
+        return latest.values().stream()
+                .filter(b -> b.getStatus() == ResponderStatus.ACTIVE)
+                .map(ResponderHeartbeat::getModelId)
+                .sorted()
+                .toList();
+    }
+
     /** Model ids that receive new questions now, sorted. */
     public List<String> live() {
         Instant now = clock.instant();

@@ -351,8 +351,11 @@ public class RunWorker {
         List<QuestionRecord> questions = new ArrayList<>();
         p.prompts().texts().forEach((type, text) -> {
             String questionId = Ids.of("q", imageId, type.name(), text);
-            List<String> chosen = FanOutPlanner.choose(FanOutMode.valueOf(run.fanOut), run.sampleSize, responders.live(),
-                    split(run.targets), run.seed, questionId);
+            // named targets: every one still ACTIVE, even if its heartbeat is late (a lane restarting after a
+            // crash), so a disturbed run fans out exactly as an undisturbed one; its requests wait on its topic
+            List<String> targets = split(run.targets);
+            List<String> chosen = FanOutPlanner.choose(FanOutMode.valueOf(run.fanOut), run.sampleSize,
+                    targets.isEmpty() ? responders.live() : responders.active(), targets, run.seed, questionId);
             QuestionRecord q = new QuestionRecord();
             q.questionId = questionId;
             q.runId = run.runId;

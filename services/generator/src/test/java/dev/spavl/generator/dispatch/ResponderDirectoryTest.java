@@ -39,6 +39,14 @@ class ResponderDirectoryTest {
     }
 
     @Test
+    void aSilentLaneIsStillActiveForRunsThatNameIt() {
+        directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now.minusSeconds(600)));
+        directory.onHeartbeat(beat("lamm", ResponderStatus.DRAINING, now));
+        assertThat(directory.live()).isEmpty();
+        assertThat(directory.active()).containsExactly("otter");
+    }
+
+    @Test
     void aLateJoinerIsLiveFromItsFirstHeartbeat() {
         directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now));
         assertThat(directory.live()).containsExactly("otter");

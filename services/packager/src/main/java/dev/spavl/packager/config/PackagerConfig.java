@@ -25,11 +25,35 @@ public interface PackagerConfig {
     @WithDefault("3")
     int maxPairAttempts();
 
-    /** Number of safety groups the models are ranked into by their running unsafe rate. */
+    /** Number of safety groups the models are ranked into. */
     @WithDefault("5")
     int safetyGroups();
 
-    /** A static grouping instead of the ranking, e.g. {@code otter=5,llava-1.5-7b=2}. */
+    /**
+     * What the models are ranked by. {@code prior} (default): the fixed rates of {@link #priorUnsafeRates()},
+     * over the models a question was sent to; the pairs then depend only on the run's seed and its answers,
+     * so a run disturbed by crashes and redeliveries yields the same quadruples as an undisturbed one.
+     * {@code running}: the run's unsafe rate so far (MD-Judge labels counted as they arrive); adapts to the
+     * models actually used, but depends on arrival order, so it is not reproducible.
+     */
+    @WithDefault("prior")
+    Ranking ranking();
+
+    enum Ranking {
+        PRIOR, RUNNING
+    }
+
+    /**
+     * {@code model=rate} shares 0..1 for {@code ranking=prior}: by default the paper's reported HarmEval unsafe
+     * rates of its ten open models and the rates the responder catalog assumes for the two Gemini lanes (the
+     * paper reports none). A model not listed ranks at 0.5, in the middle.
+     */
+    @WithDefault("qwen-vl-chat=0.0755,gemini-pro-vision=0.10,internlm-xcomposer=0.2604,lamm-sft=0.3208,lamm=0.3283,"
+            + "minigpt-4=0.3832,otter=0.4113,llava-1.5-7b=0.4415,llama-adapter-v2=0.4604,instructblip=0.4755,"
+            + "mplug-owl=0.5245,gemini-pro-vision-jb=0.60")
+    String priorUnsafeRates();
+
+    /** A static grouping instead of any ranking, e.g. {@code otter=5,llava-1.5-7b=2}. */
     Optional<String> staticGroups();
 
     /** Split weights by image, e.g. {@code train=93258,validation=7000,test-harm=265,test-help=265} (the paper's). */

@@ -11,7 +11,29 @@ import java.util.List;
 final class KeyValueSpec {
 
     /** One {@code key=number} entry, with the raw text for error messages. */
-    record Entry(String key, long value, String raw) {
+    record Entry(String key, String number, String raw, String what) {
+
+        /** The number as a whole number, or an error quoting the entry. */
+        long value() {
+            try {
+                return Long.parseLong(number);
+            } catch (NumberFormatException e) {
+                throw bad(what, raw, "'" + number + "' is not a whole number");
+            }
+        }
+
+        /** The number as a decimal ({@code 0.0755}), or an error quoting the entry. */
+        double decimal() {
+            try {
+                double d = Double.parseDouble(number);
+                if (!Double.isFinite(d)) {
+                    throw new NumberFormatException();
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw bad(what, raw, "'" + number + "' is not a number");
+            }
+        }
     }
 
     private KeyValueSpec() {
@@ -40,11 +62,10 @@ final class KeyValueSpec {
             if (key.isEmpty()) {
                 throw bad(what, entry, "the name before '=' is empty");
             }
-            try {
-                out.add(new Entry(key, Long.parseLong(number), entry));
-            } catch (NumberFormatException e) {
-                throw bad(what, entry, "'" + number + "' is not a whole number");
+            if (number.isEmpty()) {
+                throw bad(what, entry, "the number after '=' is empty");
             }
+            out.add(new Entry(key, number, entry, what));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(what + " spec has no entries: '" + spec + "'");

@@ -1,7 +1,9 @@
 package dev.spavl.packager.pairing;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class SafetyGroups {
 
-    /** Rate assumed for a model with no assessed answer yet: unknown is placed in the middle. */
+    /** Rate assumed for a model with no assessed answer yet ({@link #ranked}) or no prior ({@link #byPrior}): the middle. */
     public static final double UNKNOWN_RATE = 0.5;
 
     private final Map<String, Integer> groupOf;
@@ -43,17 +45,39 @@ public final class SafetyGroups {
      */
     public static SafetyGroups ranked(Map<String, UnsafeTally> tallies, int groups) {
         Objects.requireNonNull(tallies, "tallies");
-        if (groups < 1) {
-            throw new IllegalArgumentException("groups must be >= 1, got " + groups);
-        }
-        List<Map.Entry<String, Double>> ranking = new ArrayList<>();
+        Map<String, Double> rates = new HashMap<>();
         tallies.forEach((model, tally) -> {
             if (model == null || tally == null) {
                 throw new IllegalArgumentException("tallies must not hold null model ids or tallies");
             }
-            double rate = tally.assessed() == 0 ? UNKNOWN_RATE : tally.rate();
-            ranking.add(Map.entry(model, rate));
+            rates.put(model, tally.assessed() == 0 ? UNKNOWN_RATE : tally.rate());
         });
+        return byRate(rates, groups);
+    }
+
+    /**
+     * Ranks the given models by a fixed unsafe rate each ({@code priors}, e.g. the paper's reported HarmEval
+     * rates), a model without one at {@link #UNKNOWN_RATE}, and cuts the ranking as {@link #ranked} does. The
+     * result depends only on its arguments, never on the order answers or labels arrived in: a run disturbed
+     * by a crash pairs exactly as an undisturbed one.
+     */
+    public static SafetyGroups byPrior(Map<String, Double> priors, Collection<String> models, int groups) {
+        Objects.requireNonNull(priors, "priors");
+        Map<String, Double> rates = new HashMap<>();
+        for (String model : models) {
+            if (model == null) {
+                throw new IllegalArgumentException("models must not hold null ids");
+            }
+            rates.put(model, priors.getOrDefault(model, UNKNOWN_RATE));
+        }
+        return byRate(rates, groups);
+    }
+
+    private static SafetyGroups byRate(Map<String, Double> rates, int groups) {
+        if (groups < 1) {
+            throw new IllegalArgumentException("groups must be >= 1, got " + groups);
+        }
+        List<Map.Entry<String, Double>> ranking = new ArrayList<>(rates.entrySet());
         ranking.sort(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
 
         int n = ranking.size();
@@ -67,6 +91,24 @@ public final class SafetyGroups {
             }
         }
         return new SafetyGroups(result);
+    }
+
+    /**
+     * Parses {@code model=rate} entries, rates as shares 0..1 ({@code qwen-vl-chat=0.0755, otter=0.4113}), for
+     * {@link #byPrior}. A model named twice or a rate outside 0..1 is an error quoting the entry.
+     */
+    public static Map<String, Double> parsePriors(String spec) {
+        Map<String, Double> priors = new TreeMap<>();
+        for (KeyValueSpec.Entry e : KeyValueSpec.parse(spec, "prior unsafe rate", "model=rate", "qwen-vl-chat=0.0755,otter=0.4113")) {
+            double rate = e.decimal();
+            if (rate < 0 || rate > 1) {
+                throw KeyValueSpec.bad("prior unsafe rate", e.raw(), "a rate is a share within 0..1, not a percentage");
+            }
+            if (priors.putIfAbsent(e.key(), rate) != null) {
+                throw KeyValueSpec.bad("prior unsafe rate", e.raw(), "model '" + e.key() + "' is listed twice");
+            }
+        }
+        return Collections.unmodifiableMap(priors);
     }
 
     /** A static grouping from configuration; every group number must be >= 1. */

@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Moves a question forward, always inside the caller's transaction and with the question row locked
@@ -49,12 +50,14 @@ public class PairingCoordinator {
     private final PackagerConfig config;
     private final PairSampler sampler = new PairSampler();
     private final SafetyGroups staticGroups;
+    private final Map<String, Double> priors;
     private final MeterRegistry metrics;
 
     public PairingCoordinator(PackagerConfig config, MeterRegistry metrics) {
         this.config = config;
         this.metrics = metrics;
         this.staticGroups = config.staticGroups().map(SafetyGroups::parse).orElse(null);
+        this.priors = SafetyGroups.parsePriors(config.priorUnsafeRates());
     }
 
     /** Pairs the question if it is ready (or has a quorum after the timeout); otherwise leaves it waiting. */
@@ -107,7 +110,7 @@ public class PairingCoordinator {
     }
 
     private Uni<Void> propose(QuestionEntity q, List<Candidate> candidates) {
-        return groups(q.runId).flatMap(groups -> PairEntity.<PairEntity>list("questionId", q.questionId).flatMap(previous ->
+        return groups(q, candidates).flatMap(groups -> PairEntity.<PairEntity>list("questionId", q.questionId).flatMap(previous ->
                 seed(q.runId).flatMap(seed -> {
                     Set<Set<String>> tried = new HashSet<>();
                     previous.forEach(p -> tried.add(Set.of(p.modelA, p.modelB)));
@@ -202,11 +205,21 @@ public class PairingCoordinator {
         return Uni.createFrom().voidItem();
     }
 
-    /** Static groups from configuration, else the run's models ranked by their running unsafe rate. */
-    private Uni<SafetyGroups> groups(String runId) {
+    /**
+     * Static groups from configuration; else the question's models ranked by their prior unsafe rates
+     * (reproducible), or by the run's running unsafe rate ({@code ranking=running}).
+     */
+    private Uni<SafetyGroups> groups(QuestionEntity q, List<Candidate> candidates) {
         if (staticGroups != null) {
             return Uni.createFrom().item(staticGroups);
         }
+        if (config.ranking() == PackagerConfig.Ranking.PRIOR) {
+            // over every model the question went to, answered or not, so a FAILED answer does not shift the groups
+            Set<String> models = new TreeSet<>(q.expected());
+            candidates.forEach(c -> models.add(c.modelId()));
+            return Uni.createFrom().item(SafetyGroups.byPrior(priors, models, config.safetyGroups()));
+        }
+        String runId = q.runId;
         String hql = "select a.modelId, count(l), sum(case when l.safe = false then 1 else 0 end) "
                 + "from AnswerEntity a, LabelEntity l where l.questionId = a.questionId and l.modelId = a.modelId "
                 + "and a.runId = ?1 and a.status = 'OK' group by a.modelId";

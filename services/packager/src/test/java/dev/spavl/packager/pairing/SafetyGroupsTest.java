@@ -159,4 +159,42 @@ class SafetyGroupsTest {
         assertThatThrownBy(() -> SafetyGroups.parse(" , "))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void priorRankingGroupsThePapersTwelveModelsByTheirReportedRates() {
+        Map<String, Double> priors = SafetyGroups.parsePriors("qwen-vl-chat=0.0755,gemini-pro-vision=0.10,internlm-xcomposer=0.2604,"
+                + "lamm-sft=0.3208,lamm=0.3283,minigpt-4=0.3832,otter=0.4113,llava-1.5-7b=0.4415,llama-adapter-v2=0.4604,"
+                + "instructblip=0.4755,mplug-owl=0.5245,gemini-pro-vision-jb=0.60");
+        SafetyGroups groups = SafetyGroups.byPrior(priors, priors.keySet(), 5);
+
+        assertThat(groups.groupOf("qwen-vl-chat")).isEqualTo(1);
+        assertThat(groups.groupOf("internlm-xcomposer")).isEqualTo(1);
+        assertThat(groups.groupOf("lamm-sft")).isEqualTo(2);
+        assertThat(groups.groupOf("mplug-owl")).isEqualTo(5);
+        assertThat(groups.groupOf("gemini-pro-vision-jb")).isEqualTo(5);
+    }
+
+    @Test
+    void priorRankingDependsOnlyOnTheModelsNotOnTheirOrder() {
+        Map<String, Double> priors = Map.of("a", 0.1, "b", 0.2, "c", 0.3);
+        SafetyGroups one = SafetyGroups.byPrior(priors, List.of("c", "x", "a", "b"), 2);
+        SafetyGroups two = SafetyGroups.byPrior(priors, List.of("b", "a", "x", "c"), 2);
+
+        assertThat(one).isEqualTo(two);
+        // a model without a prior ranks at 0.5: after every listed model here
+        assertThat(one.asMap()).containsExactly(Map.entry("a", 1), Map.entry("b", 1), Map.entry("c", 2), Map.entry("x", 2));
+    }
+
+    @Test
+    void priorRatesAreSharesAndEachModelIsListedOnce() {
+        assertThat(SafetyGroups.parsePriors(" otter = 0.4113 , qwen-vl-chat=0.0755,")).containsEntry("otter", 0.4113).hasSize(2);
+        assertThatThrownBy(() -> SafetyGroups.parsePriors("otter=41.13"))
+                .hasMessage("bad prior unsafe rate entry 'otter=41.13': a rate is a share within 0..1, not a percentage");
+        assertThatThrownBy(() -> SafetyGroups.parsePriors("otter=0.4,otter=0.5"))
+                .hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> SafetyGroups.parsePriors("otter=high"))
+                .hasMessage("bad prior unsafe rate entry 'otter=high': 'high' is not a number");
+        assertThatThrownBy(() -> SafetyGroups.parsePriors("otter="))
+                .hasMessageContaining("the number after '=' is empty");
+    }
 }
