@@ -97,13 +97,15 @@ public final class TopicProvisioner {
         Map<String, String> opts = parse(args);
         String bootstrap = opts.get("bootstrap");
         if (bootstrap == null) {
-            System.err.println("usage: TopicProvisioner --bootstrap host:port [--prefix spavl] [--models id,id|default] [--file topics.yaml] [--registry url]");
+            System.err.println("usage: TopicProvisioner --bootstrap host:port [--prefix spavl] [--models default|id,id|default,id] [--file topics.yaml] [--registry url]");
             System.exit(2);
         }
         TopicCatalog catalog = opts.containsKey("file") ? TopicCatalog.read(Path.of(opts.get("file"))) : TopicCatalog.bundled();
         String models = opts.getOrDefault("models", "default");
-        List<String> modelIds = "default".equals(models) ? catalog.defaultModels()
-                : Arrays.stream(models.split(",")).map(String::trim).filter(m -> !m.isEmpty()).collect(Collectors.toList());
+        // "default" stands for the list's own models and may be combined with more: default,my-model
+        List<String> modelIds = Arrays.stream(models.split(",")).map(String::trim).filter(m -> !m.isEmpty())
+                .flatMap(m -> "default".equals(m) ? catalog.defaultModels().stream() : java.util.stream.Stream.of(m))
+                .distinct().collect(Collectors.toList());
         List<TopicSpec> specs = catalog.resolve(opts.getOrDefault("prefix", "spavl"), modelIds);
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
