@@ -90,4 +90,39 @@ final class SpavlCommand {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The PID `./spavl` recorded for a running component. */
+    long pid(String component) {
+        try {
+            return Long.parseLong(Files.readString(home.resolve("pids/" + component + ".pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException(component + " has no recorded PID under " + home + "/pids", e);
+        }
+    }
+
+    /** Ends a component as a crash would (SIGKILL: no shutdown hook, no drain, no commit) and waits until it is gone. */
+    void kill9(String component) {
+        signal(component, true);
+    }
+
+    /** Stops a component with SIGTERM (its shutdown hooks run) and waits until it is gone. */
+    void terminate(String component) {
+        signal(component, false);
+    }
+
+    private void signal(String component, boolean forcibly) {
+        long pid = pid(component);
+        ProcessHandle process = ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalStateException(component + " (pid " + pid + ") is not running"));
+        if (forcibly) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+        try {
+            process.onExit().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(component + " (pid " + pid + ") did not end within 60 s", e);
+        }
+    }
 }
