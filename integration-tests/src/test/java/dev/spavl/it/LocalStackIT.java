@@ -35,6 +35,8 @@ import static org.hamcrest.Matchers.equalTo;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackIT {
 
+    /** Sample images the demo takes through the stack: one from each of the first 6 harm categories. */
+    private static final int IMAGES = 6;
     private static final List<String> COMPONENTS = List.of("kafka", "registry", "generator", "responder", "judge", "packager");
     private final SpavlCommand spavl = new SpavlCommand("it-stack");
     private final ObjectMapper json = new ObjectMapper();
@@ -160,37 +162,42 @@ class LocalStackIT {
 
     @Test
     @Order(6)
-    void spavlRunTakesTheExampleTreeThroughEveryServiceToAnExportedDatasetDespiteModelFaults() throws Exception {
-        SpavlCommand.Result run = spavl.run("run", "examples/spa-vl-mini", "--seed", "7", "--wait");
-        assertThat(run.exitCode()).as(run.output()).isZero();
-        String last = run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
-        JsonNode progress = json.readTree(last).path("progress");
-        assertThat(json.readTree(last).path("status").asText()).isEqualTo("COMPLETED");
-        assertThat(progress.path("imagesAccepted").asInt()).isEqualTo(16);
-        assertThat(progress.path("imagesRejected").asInt()).isZero();
-        // 16 images x 3 question types x the 12 lanes the responder announces
-        assertThat(progress.path("requestsDispatched").asInt()).isEqualTo(16 * 3 * 12);
+    void demoTakesSampleImagesThroughEveryServiceToAnExportedDatasetDespiteModelFaults() throws Exception {
+        java.nio.file.Path out = spavl.home.resolve("demo-out");
+        SpavlCommand.Result demo = spavl.run("demo", "--images", Integer.toString(IMAGES), "--out", out.toString());
+        assertThat(demo.exitCode()).as(demo.output()).isZero();
+        assertThat(demo.output()).as("progress, Table 1 and where the files are")
+                .containsPattern("\\[#{20}] 100%  images " + IMAGES + "/" + IMAGES + "  questions " + IMAGES * 3
+                        + "  answers " + IMAGES * 3 * 12 + "/" + IMAGES * 3 * 12 + "  pairs [0-9]+  quadruples [0-9]+")
+                .contains("## Table 1", "| **total** | **" + IMAGES + "** |", "dataset: " + out.toRealPath(),
+                        "the stack is still running");
+        String runId = demo.output().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1];
 
-        // every lane answers (simulated personas), and the generator counts the answers per run
-        String runId = json.readTree(last).path("runId").asText();
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                given().baseUri(spavl.url("generator")).get("/api/runs/{id}", runId).then()
-                        .body("progress.responsesReceived", equalTo(16 * 3 * 12)));
+        JsonNode generator = json.readTree(given().baseUri(spavl.url("generator")).get("/api/runs/{id}", runId).then()
+                .statusCode(200).extract().asString());
+        JsonNode progress = generator.path("progress");
+        assertThat(generator.path("status").asText()).isEqualTo("COMPLETED");
+        // the first IMAGES rows of the round-robin manifest: one image of each of IMAGES harm categories
+        assertThat(progress.path("imagesAccepted").asInt()).isEqualTo(IMAGES);
+        assertThat(progress.path("imagesRejected").asInt()).isZero();
+        // IMAGES images x 3 question types x the 12 lanes the responder announces, every one answered
+        assertThat(progress.path("requestsDispatched").asInt()).isEqualTo(IMAGES * 3 * 12);
+        assertThat(progress.path("responsesReceived").asInt()).isEqualTo(IMAGES * 3 * 12);
 
         String metrics = given().baseUri(spavl.url("responder")).get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).as("the injected faults happened and were retried")
                 .containsPattern("spavl_responder_model_errors_total\\{kind=\"SERVER_ERROR\",model=\"[a-z0-9.-]+\"} [1-9]");
 
-        // then the judge labels, the packager pairs, the judge compares, until no question is open
-        JsonNode done = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).until(() ->
-                json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}", runId).then().statusCode(200)
-                        .extract().asString()).path("progress"), p -> {
-                    JsonNode states = p.path("questionsByState");
-                    return states.path("WAITING").asInt() == 0 && states.path("JUDGING").asInt() == 0
-                            && states.path("RESOLVED").asInt() + states.path("UNRESOLVED").asInt() == 16 * 3;
-                });
+        // the demo waited until no question was open
+        JsonNode done = json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}", runId).then().statusCode(200)
+                .extract().asString()).path("progress");
+        JsonNode states = done.path("questionsByState");
+        assertThat(states.path("WAITING").asInt() + states.path("JUDGING").asInt()).isZero();
+        assertThat(states.path("RESOLVED").asInt() + states.path("UNRESOLVED").asInt()).isEqualTo(IMAGES * 3);
+        assertThat(done.path("quadruplesByClass2").size()).as("quadruples from every harm category of the sample")
+                .isGreaterThan(IMAGES / 2);
         int resolved = done.path("questionsByState").path("RESOLVED").asInt();
-        assertThat(resolved).as("most questions end in a quadruple").isGreaterThan(16 * 3 / 2);
+        assertThat(resolved).as("most questions end in a quadruple").isGreaterThan(IMAGES * 3 / 2);
         int quadruples = 0;
         for (JsonNode n : done.path("quadruplesBySplit")) {
             quadruples += n.asInt();
@@ -202,14 +209,11 @@ class LocalStackIT {
         page.forEach(q -> assertThat(questions.add(q.path("questionId").asText())).as("question once").isTrue());
         assertThat(questions).hasSize(resolved);
 
-        // the export: the training JSON of every split together holds every quadruple, each image file present
-        given().baseUri(spavl.url("packager")).post("/api/runs/{id}/export", runId).then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                given().baseUri(spavl.url("packager")).get("/api/runs/{id}/export", runId).then().statusCode(200)
-                        .body("state", equalTo("DONE")));
+        // the export, copied to --out: the training JSON of every split together holds every quadruple, each image
+        // file present; the Parquet files hold them too, images embedded
         JsonNode export = json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}/export", runId).then()
-                .extract().asString());
-        java.nio.file.Path dir = java.nio.file.Path.of(export.path("directory").asText());
+                .statusCode(200).body("state", equalTo("DONE")).extract().asString());
+        java.nio.file.Path dir = out;
         int records = 0;
         for (JsonNode file : export.path("files")) {
             if (file.asText().startsWith("training/") && file.asText().endsWith(".json")) {
