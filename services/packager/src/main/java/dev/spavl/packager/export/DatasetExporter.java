@@ -93,7 +93,12 @@ public class DatasetExporter {
         }
         Path f = dir(runId).resolve("export-status.json");
         try {
-            return Files.exists(f) ? Optional.of(json.readValue(f.toFile(), ExportStatus.class)) : Optional.empty();
+            if (!Files.exists(f)) {
+                return Optional.empty();
+            }
+            ExportStatus saved = json.readValue(f.toFile(), ExportStatus.class);
+            // running here would be in `running`: the file is left from a packager that stopped mid-export
+            return Optional.of("RUNNING".equals(saved.state()) ? saved.interrupted() : saved);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
         }

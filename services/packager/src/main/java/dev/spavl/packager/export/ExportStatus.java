@@ -21,4 +21,13 @@ public record ExportStatus(String runId, String state, Instant startedAt, Instan
     public ExportStatus failed(String error) {
         return new ExportStatus(runId, "FAILED", startedAt, Instant.now(), directory, quadruples, images, files, error);
     }
+
+    /**
+     * A status file that says RUNNING although this process runs no export of the run: the packager stopped during
+     * it (a crash). Reported as FAILED with no finish time, so {@code AutoExport} starts it again.
+     */
+    public ExportStatus interrupted() {
+        return new ExportStatus(runId, "FAILED", startedAt, null, directory, quadruples, images, files,
+                "interrupted: the packager stopped during this export; it is started again automatically or by POST .../export");
+    }
 }

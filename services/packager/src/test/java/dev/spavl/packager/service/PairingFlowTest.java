@@ -227,7 +227,7 @@ class PairingFlowTest {
     }
 
     @Test
-    void aFinishedRunExportsItself() {
+    void aFinishedRunExportsItself() throws Exception {
         String runId = "run-auto-" + UUID.randomUUID();
         dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 6}, "image/png");
         String q = "q-" + UUID.randomUUID();
@@ -239,6 +239,16 @@ class PairingFlowTest {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 given().get("/api/runs/{id}/export", runId).then().statusCode(200).body("state", equalTo("DONE"))
                         .body("quadruples", equalTo(1)));
+
+        // a packager killed during an export leaves its status file at RUNNING: reported as interrupted, then redone
+        String directory = given().get("/api/runs/{id}/export", runId).then().extract().path("directory");
+        java.nio.file.Path status = java.nio.file.Path.of(directory, "export-status.json");
+        String crashedAt = Instant.now().toString();
+        java.nio.file.Files.writeString(status, "{\"runId\":\"" + runId + "\",\"state\":\"RUNNING\",\"startedAt\":\"" + crashedAt
+                + "\",\"directory\":\"" + directory + "\",\"quadruples\":0,\"images\":0,\"files\":[]}");
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                given().get("/api/runs/{id}/export", runId).then().statusCode(200).body("state", equalTo("DONE"))
+                        .body("startedAt", org.hamcrest.Matchers.not(equalTo(crashedAt))).body("quadruples", equalTo(1)));
     }
 
     private List<Send> everything(String q, List<String> models) {

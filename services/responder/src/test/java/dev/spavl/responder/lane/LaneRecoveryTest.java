@@ -122,6 +122,25 @@ class LaneRecoveryTest {
     }
 
     @Test
+    void aRequestPublishedAgainAfterItWasAnsweredIsNotCalledAgain() throws Exception {
+        WireModelResource.server.stubFor(post(urlEqualTo("/republish/v1/chat/completions")).willReturn(openAiOk("once")));
+        ModelSpec spec = catalog.require("wire-republish");
+        createLaneTopics(spec.id());
+        Lane lane = startLane(spec);
+        ResponseRequested req = request(image, spec.id(), "Asked twice");
+        kafka.send("spavl.requests.wire-republish", req.getQuestionId(), req);
+        assertThat(awaitOutcome(kafka, req.getQuestionId(), spec.id()).getText()).isEqualTo("once");
+
+        // the generator crashed after publishing and before recording it: the same request comes again
+        kafka.send("spavl.requests.wire-republish", req.getQuestionId(), req);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                metric("spavl_responder_duplicate_requests_total", "model=\"wire-republish\"") == 1.0);
+        WireModelResource.server.verify(1, postRequestedFor(urlEqualTo("/republish/v1/chat/completions")));
+        assertThat(outcomes(kafka, req.getQuestionId(), spec.id())).hasSize(1);
+        lane.drain();
+    }
+
+    @Test
     void aDrainedLaneFinishesTheCallInFlightCommitsAndStops() throws Exception {
         WireModelResource.server.stubFor(post(urlEqualTo("/drain/v1/chat/completions")).willReturn(openAiOk("finished").withFixedDelay(1500)));
         ModelSpec spec = catalog.require("wire-drain");
