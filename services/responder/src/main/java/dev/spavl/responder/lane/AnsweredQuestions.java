@@ -2,10 +2,12 @@ package dev.spavl.responder.lane;
 
 import dev.spavl.events.ResponseOutcome;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -66,7 +68,17 @@ final class AnsweredQuestions {
                 remaining.put(p, ends.get(p));
             }
             while (!remaining.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, ResponseOutcome> r : c.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, ResponseOutcome> batch;
+                try {
+                    batch = c.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException e) {
+                    // a record no reader can decode (it went to the consumers' dead-letter topics): not an outcome of ours
+                    LOG.infof("lane %s: skipped an unreadable record at %s offset %d while reading recent outcomes: %s",
+                            model, e.topicPartition(), e.offset(), e.getMessage());
+                    c.seek(e.topicPartition(), e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, ResponseOutcome> r : batch) {
                     if (r.value() != null && model.equals(r.value().getModelId()) && answered.add(r.value().getQuestionId())) {
                         found++;
                     }
