@@ -102,15 +102,17 @@ class CrashSafetyIT {
 
     /** Kills each service with SIGKILL at a point where it has work in flight, restarts it, then restarts the broker. */
     private void crashEachComponentDuring(SpavlCommand spavl, String runId) {
+        // spread over the run (288 answers come in over about 40 s of answering, plus the restarts):
         // the generator while it still reads, writes prompts and dispatches
         crashWhen(spavl, "generator", runId, p -> true);
         // the responder once answers are flowing, with most still to come
         crashWhen(spavl, "responder", runId, p -> answers(p) >= 30);
-        // the judge once pairs are being judged
-        crashWhen(spavl, "judge", runId, p -> p.path("pairsByOutcome").size() > 0);
-        // the packager with questions still open
-        crashWhen(spavl, "packager", runId, p -> closed(p) >= 1);
-        JsonNode before = progress(spavl, runId);
+        // the judge with labels and pairs in flight
+        crashWhen(spavl, "judge", runId, p -> answers(p) >= 90 && pairs(p) >= 1);
+        // the packager with questions open and answers arriving
+        crashWhen(spavl, "packager", runId, p -> answers(p) >= 150);
+        JsonNode before = await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> progress(spavl, runId), p -> answers(p) >= 210);
         assertThat(closed(before)).as("the run is still going before the broker restart: %s", before).isLessThan(QUESTIONS);
         spavl.terminate("kafka");
         System.out.printf("crash safety: restarting the broker with %d answers, %d pairs and %d closed questions of %d recorded%n",

@@ -6,6 +6,7 @@ import dev.spavl.events.ErrorKind;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseStatus;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -244,19 +246,21 @@ class FaultyInputsIT {
                         assertThat(reason).as(where).startsWith("not a readable ResponseRequested")
                                 .contains("Error deserializing VALUE for partition " + topic + "-" + sent.partition()
                                         + " at offset " + sent.offset());
+                        assertThat(header(r, "dead-letter-cause")).as(where).isEqualTo(SerializationException.class.getName());
                     } else {
                         // SmallRye's dead-letter-queue strategy with fail-on-deserialization-failure=false
                         assertThat(header(r, "dead-letter-exception-class-name")).as(where)
                                 .isEqualTo(RecordDeserializationException.class.getName());
                         assertThat(header(r, "deserialization-failure-deserializer")).as(where)
-                                .isEqualTo(AvroKafkaDeserializer.class.getName());
-                        if (kind.equals(MALFORMED)) {
-                            assertThat(reason).as("%s: Avro's complaint about the bytes", where).containsIgnoringCase("avro");
-                        } else {
-                            // the registry client's 404 error carries no message: the reason names the registry
-                            // client's error class, not the missing id
-                            assertThat(reason).as("%s: the registry lookup failed", where).contains("registry");
-                        }
+                                .isEqualTo(ExplainingAvroDeserializer.class.getName());
+                    }
+                    // what was wrong, in words (ExplainingAvroDeserializer), for the SmallRye channels and the lanes alike
+                    if (kind.equals(MALFORMED)) {
+                        assertThat(reason).as("%s: the bytes do not decode", where)
+                                .contains("value in " + topic + " (schema id ").contains("could not be decoded with that schema");
+                    } else {
+                        assertThat(reason).as("%s: the unknown schema id is named", where).contains("value in " + topic
+                                + " names schema id " + UNKNOWN_SCHEMA_ID + ", which the schema registry does not know (HTTP 404)");
                     }
                 }
             }

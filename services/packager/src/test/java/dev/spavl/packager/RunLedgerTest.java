@@ -75,6 +75,9 @@ class RunLedgerTest {
         assertThat(dead).filteredOn(r -> "run-poison".equals(r.key())).singleElement().satisfies(r -> {
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("this is not Avro");
             assertThat(r.headers().lastHeader("dead-letter-reason")).as("reason header").isNotNull();
+            assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("value in spavl.runs (16 bytes) is not in the Confluent wire format: expected magic byte 0 and a "
+                            + "4-byte schema id, found first byte 0x74");
         });
         given().get("/q/health/ready").then().statusCode(200);
     }

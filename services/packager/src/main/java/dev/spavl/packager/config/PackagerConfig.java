@@ -60,7 +60,10 @@ public interface PackagerConfig {
     @WithDefault("train=93258,validation=7000,test-harm=265,test-help=265")
     String splits();
 
-    /** Seed of the split assignment: the same image lands in the same split in every run. */
+    /**
+     * Seed of the split assignment, a hash of (seed, image id): an image is in one split only, and a replayed run
+     * splits as before. Image ids include the run id, so the same picture in another run may land elsewhere.
+     */
     @WithDefault("2406")
     long splitSeed();
 

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * Assigns each image to one dataset split (SPA-VL step 6), so that no image appears in two splits:
- * the split is a function of (run seed, image id) only, never of the question or the pair.
+ * the split is a function of (split seed, image id) only, never of the question or the pair.
  *
  * <p>The image's {@link StableHash} (domain "split") is reduced to a number in [0, sum of weights)
  * and the split is the weight interval it falls in (TRAIN, VALIDATION, TEST_HARM, TEST_HELP, in that
@@ -104,7 +104,7 @@ public final class SplitAssigner {
                 given.getOrDefault(Split.TEST_HELP, 0L));
     }
 
-    /** The split of an image; the same for every question and pair of that image within a run seed. */
+    /** The split of an image; the same for every question and pair of that image for a given split seed. */
     public Split assign(String imageId, long runSeed) {
         Objects.requireNonNull(imageId, "imageId");
         // Unsigned remainder of a 64-bit hash: the bias is at most total / 2^64, negligible.

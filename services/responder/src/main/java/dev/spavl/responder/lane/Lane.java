@@ -503,14 +503,20 @@ final class Lane implements Runnable {
     private void deadLetterUnreadable(RecordDeserializationException e) throws Exception {
         TopicPartition tp = e.topicPartition();
         RecordHeaders headers = new RecordHeaders();
-        headers.add("dead-letter-reason", ("not a readable ResponseRequested: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
+        // Kafka's message says where; the cause (our deserializer's) says why
+        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : "no cause given";
+        String reason = "not a readable ResponseRequested: " + e.getMessage() + " Cause: " + why;
+        headers.add("dead-letter-reason", reason.getBytes(StandardCharsets.UTF_8));
+        if (e.getCause() != null) {
+            headers.add("dead-letter-cause", e.getCause().getClass().getName().getBytes(StandardCharsets.UTF_8));
+        }
         headers.add("dead-letter-topic", tp.topic().getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-partition", Integer.toString(tp.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-offset", Long.toString(e.offset()).getBytes(StandardCharsets.UTF_8));
         rawProducer.send(new ProducerRecord<>(topic + ".dlq", null, bytes(e.keyBuffer()), bytes(e.valueBuffer()), headers))
                 .get(30, TimeUnit.SECONDS);
         metrics.counter("spavl.responder.dead.letters", "model", spec.id()).increment();
-        LOG.errorf("lane %s: unreadable record at %s offset %d dead-lettered", spec.id(), tp, e.offset());
+        LOG.errorf("lane %s: unreadable record at %s offset %d dead-lettered: %s", spec.id(), tp, e.offset(), why);
         consumer.seek(tp, e.offset() + 1);
         consumer.commitSync(Map.of(tp, new OffsetAndMetadata(e.offset() + 1, COMMITTED_AT + System.currentTimeMillis())));
     }

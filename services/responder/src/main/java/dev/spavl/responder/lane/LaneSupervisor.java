@@ -5,7 +5,7 @@ import dev.spavl.events.ResponseRequested;
 import dev.spavl.responder.catalog.ModelCatalog;
 import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.service.LaneHeartbeats;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -174,7 +174,7 @@ public class LaneSupervisor {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ExplainingAvroDeserializer.class.getName());
         c.put("apicurio.registry.url", registryUrl);
         c.put("apicurio.registry.use-specific-avro-reader", "true");
         return c;
