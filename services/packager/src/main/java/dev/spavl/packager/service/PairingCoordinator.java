@@ -106,12 +106,17 @@ public class PairingCoordinator {
             LOG.infof("question %s (run %s): paired on a quorum of %d after %s", q.questionId, q.runId, candidates.size(),
                     config.answerTimeout());
         }
-        return propose(q, candidates);
+        return propose(q, candidates, timedOut);
     }
 
-    private Uni<Void> propose(QuestionEntity q, List<Candidate> candidates) {
+    private Uni<Void> propose(QuestionEntity q, List<Candidate> candidates, boolean timedOut) {
         return groups(q, candidates).flatMap(groups -> PairEntity.<PairEntity>list("questionId", q.questionId).flatMap(previous ->
-                seed(q.runId).flatMap(seed -> {
+                seed(q.runId, timedOut).flatMap(seed -> {
+                    if (seed == null) {
+                        // the run's seed decides the pair: wait for its record (RunLedger advances the run's questions)
+                        LOG.debugf("question %s: waits for the record of run %s before pairing", q.questionId, q.runId);
+                        return Uni.createFrom().voidItem();
+                    }
                     Set<Set<String>> tried = new HashSet<>();
                     previous.forEach(p -> tried.add(Set.of(p.modelA, p.modelB)));
                     int attempt = previous.size() + 1;
@@ -233,14 +238,32 @@ public class PairingCoordinator {
                 });
     }
 
-    /** The run's seed; a run not recorded yet gets a seed derived from its id (logged: pairs then depend on arrival order). */
-    private Uni<Long> seed(String runId) {
+    /**
+     * The run's seed; {@code null} while the run is not recorded yet, so the question waits for it. Past the answer
+     * timeout a run still unknown (its record lost) gets a seed derived from its id, with a warning.
+     */
+    private Uni<Long> seed(String runId, boolean timedOut) {
         return RunEntity.<RunEntity>findById(runId).map(run -> {
             if (run != null) {
                 return run.seed;
             }
-            LOG.warnf("run %s not recorded yet: its pairs are seeded from the run id", runId);
+            if (!timedOut) {
+                return null;
+            }
+            LOG.warnf("run %s is still not recorded after the answer timeout: its pairs are seeded from the run id", runId);
             return StableHash.of(0, runId);
         });
+    }
+
+    /** Pairs the run's questions that were ready before the run itself was recorded. */
+    public Uni<Void> onRunRecorded(String runId) {
+        return QuestionEntity.<QuestionEntity>list("runId = ?1 and state = ?2", runId, State.WAITING.name())
+                .flatMap(waiting -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (QuestionEntity q : waiting) {
+                        chain = chain.chain(() -> advance(q.questionId));
+                    }
+                    return chain;
+                });
     }
 }

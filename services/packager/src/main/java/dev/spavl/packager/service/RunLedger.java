@@ -22,9 +22,11 @@ public class RunLedger {
     private static final Logger LOG = Logger.getLogger(RunLedger.class);
 
     private final EventOnce once;
+    private final PairingCoordinator coordinator;
 
-    public RunLedger(EventOnce once) {
+    public RunLedger(EventOnce once, PairingCoordinator coordinator) {
         this.once = once;
+        this.coordinator = coordinator;
     }
 
     @Incoming("runs")
@@ -33,7 +35,8 @@ public class RunLedger {
         return once.apply(event.getEventId(), "RunRequested", CONSUMER, "runs", () -> toEntity(event).persist()
                 .invoke(() -> LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(),
                         event.getSourceUri()))
-                .replaceWithVoid());
+                // questions that arrived first wait for the run's seed
+                .chain(() -> coordinator.onRunRecorded(event.getRunId())));
     }
 
     static RunEntity toEntity(RunRequested e) {

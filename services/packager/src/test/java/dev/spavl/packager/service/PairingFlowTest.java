@@ -141,10 +141,6 @@ class PairingFlowTest {
     void tableOneProgressAndTheExportOfARun() throws Exception {
         String runId = "run-stats-" + UUID.randomUUID();
         dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 5}, "image/png");
-        kafka.send("spavl.runs", runId, dev.spavl.events.RunRequested.newBuilder()
-                .setEventId(Ids.event("RunRequested", runId)).setRunId(runId).setOccurredAt(now())
-                .setSourceKind(dev.spavl.events.SourceKind.FOLDER_TREE).setSourceUri("/data/x").setFanOut(dev.spavl.events.FanOutMode.ALL)
-                .setSeed(7L).setQuestionTypes(List.of(QuestionType.HARD_QUESTION)).setTargets(List.of()).setRequestedAt(now()).build());
         List<String> questions = List.of("q-" + UUID.randomUUID(), "q-" + UUID.randomUUID());
         for (String q : questions) {
             everything(runId, q, MODELS, image.uri().toString()).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
@@ -227,6 +223,18 @@ class PairingFlowTest {
     }
 
     @Test
+    void aQuestionReadyBeforeItsRunIsRecordedWaitsForTheRunsSeed() {
+        String runId = "run-late-" + UUID.randomUUID();
+        String q = "q-" + UUID.randomUUID();
+        withoutRun(runId, q, MODELS, "file:///blobs/" + "a".repeat(64)).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        // complete, but its pair would depend on the seed: nothing is paired while the run is unknown (timeout 4 s here)
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> pairs(q).isEmpty());
+
+        kafka.send("spavl.runs", runId, runRequested(runId));
+        awaitPairs(q, 1);
+    }
+
+    @Test
     void aFinishedRunExportsItself() throws Exception {
         String runId = "run-auto-" + UUID.randomUUID();
         dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 6}, "image/png");
@@ -256,6 +264,20 @@ class PairingFlowTest {
     }
 
     private List<Send> everything(String run, String q, List<String> models, String blobUri) {
+        List<Send> out = new ArrayList<>();
+        out.add(new Send("spavl.runs", run, runRequested(run)));
+        out.addAll(withoutRun(run, q, models, blobUri));
+        return out;
+    }
+
+    private static dev.spavl.events.RunRequested runRequested(String runId) {
+        return dev.spavl.events.RunRequested.newBuilder()
+                .setEventId(Ids.event("RunRequested", runId)).setRunId(runId).setOccurredAt(now())
+                .setSourceKind(dev.spavl.events.SourceKind.FOLDER_TREE).setSourceUri("/data/x").setFanOut(dev.spavl.events.FanOutMode.ALL)
+                .setSeed(7L).setQuestionTypes(List.of(QuestionType.HARD_QUESTION)).setTargets(List.of()).setRequestedAt(now()).build();
+    }
+
+    private List<Send> withoutRun(String run, String q, List<String> models, String blobUri) {
         String image = "img-" + q;
         List<Send> out = new ArrayList<>();
         out.add(new Send("spavl.images", image, ImageRegistered.newBuilder()
