@@ -90,4 +90,28 @@ public interface PackagerConfig {
         @WithDefault("15s")
         java.time.Duration checkInterval();
     }
+
+    /** Consumer lag of every spavl consumer group, measured here once for the whole system (ConsumerLagMonitor). */
+    Lag lag();
+
+    interface Lag {
+        /** Off in all but one packager instance when several run (each would measure the same). */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("15s")
+        Duration interval();
+
+        /** How far back the consumption rate behind the seconds estimate looks. */
+        @WithDefault("2m")
+        Duration window();
+
+        /** Groups measured: those whose id starts with this. */
+        @WithDefault("spavl-")
+        String groupPrefix();
+
+        /** Groups left out (regex): the generators' per-instance heartbeat readers, which are not a workload. */
+        @WithDefault("spavl-generator-directory-.*")
+        String excludeGroups();
+    }
 }
