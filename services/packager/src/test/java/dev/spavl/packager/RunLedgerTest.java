@@ -31,6 +31,9 @@ import static org.hamcrest.Matchers.equalTo;
 @WithTestResource(PostgresDatabaseResource.class)
 class RunLedgerTest {
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
     @Test
     void recordsARunFromTheRunsTopicAndServesIt() {
         RunRequested event = run("ledger-1");
@@ -80,6 +83,31 @@ class RunLedgerTest {
                             + "4-byte schema id, found first byte 0x74");
         });
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void aRunArrivingWhilePostgresRefusesConnectionsIsRecordedOnceItIsBackNotDeadLettered() throws Exception {
+        AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
+        String database = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1);
+        String adminUrl = jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + "postgres";
+        RunRequested during = run("ledger-during-outage");
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection(adminUrl, "postgres", "");
+             java.sql.Statement sql = admin.createStatement()) {
+            // the outage: no new connection to the packager's database, the open ones cut
+            sql.execute("ALTER DATABASE \"" + database + "\" WITH ALLOW_CONNECTIONS false");
+            try {
+                sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+                kafka.send("spavl.runs", during.getRunId(), during);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/metrics").then()
+                        .body(containsString("spavl_packager_event_retries_total{event=\"RunRequested\"}")));
+            } finally {
+                sql.execute("ALTER DATABASE \"" + database + "\" WITH ALLOW_CONNECTIONS true");
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get("/api/runs/{id}", during.getRunId()).then().statusCode(200));
+        assertThat(kafka.readAllRaw("spavl.runs.dlq", Duration.ofSeconds(10)))
+                .noneMatch(r -> during.getRunId().equals(r.key()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.spavl.packager.service;
 
 import dev.spavl.packager.persistence.ProcessedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -9,14 +10,22 @@ import org.jboss.logging.Logger;
 import java.util.function.Supplier;
 
 /**
- * The idempotent-consumer step every packager consumer shares: inside the caller's transaction, an event
- * whose id is already in processed_events is skipped; otherwise the change runs and the id is recorded in the
- * same transaction, so a redelivery changes nothing.
+ * The idempotent-consumer step every packager consumer shares, in a transaction of its own: an event whose id is
+ * already in processed_events is skipped; otherwise the change runs and the id is recorded in the same
+ * transaction, so a redelivery changes nothing.
+ *
+ * <p>A transaction that fails because PostgreSQL is unreachable, restarting, overloaded, or picked it as a
+ * deadlock victim is retried with backoff until it succeeds ({@link TransientDatabaseFailure}), holding up that
+ * partition instead of dead-lettering an event that is fine: an outage delays the dataset, it does not lose
+ * questions or verdicts. Any other failure goes to the channel's dead-letter topic as before.
  */
 @ApplicationScoped
 public class EventOnce {
 
     private static final Logger LOG = Logger.getLogger(EventOnce.class);
+
+    private static final java.time.Duration RETRY_FIRST = java.time.Duration.ofMillis(500);
+    private static final java.time.Duration RETRY_MAX = java.time.Duration.ofSeconds(15);
 
     private final MeterRegistry metrics;
 
@@ -25,6 +34,16 @@ public class EventOnce {
     }
 
     public Uni<Void> apply(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
+        return Panache.withTransaction(() -> once(eventId, eventType, consumer, topic, change))
+                .onFailure(TransientDatabaseFailure::is).invoke(f -> {
+                    metrics.counter("spavl.packager.event.retries", "event", eventType).increment();
+                    LOG.warnf("%s: %s %s not applied, the database is unavailable (%s); retrying", consumer, eventType, eventId,
+                            TransientDatabaseFailure.describe(f));
+                })
+                .onFailure(TransientDatabaseFailure::is).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+    }
+
+    private Uni<Void> once(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
         return ProcessedEvent.<ProcessedEvent>findById(eventId).flatMap(seen -> {
             if (seen != null) {
                 LOG.debugf("%s: duplicate %s %s skipped", consumer, eventType, eventId);

@@ -13,7 +13,6 @@ import dev.spavl.packager.persistence.AnswerKey;
 import dev.spavl.packager.persistence.ImageEntity;
 import dev.spavl.packager.persistence.LabelEntity;
 import dev.spavl.packager.persistence.QuestionEntity;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -42,7 +41,6 @@ public class QuestionIntake {
     }
 
     @Incoming("images")
-    @WithTransaction
     public Uni<Void> onImage(ImageRegistered e) {
         return once.apply(e.getEventId(), "ImageRegistered", CONSUMER, "images", () ->
                 ImageEntity.<ImageEntity>findById(e.getImageId()).flatMap(existing -> {
@@ -68,7 +66,6 @@ public class QuestionIntake {
     }
 
     @Incoming("questions")
-    @WithTransaction
     public Uni<Void> onQuestion(QuestionGenerated e) {
         return once.apply(e.getEventId(), "QuestionGenerated", CONSUMER, "questions", () ->
                 QuestionEntity.<QuestionEntity>findById(e.getQuestionId()).flatMap(existing -> {
@@ -96,7 +93,6 @@ public class QuestionIntake {
 
     /** One row per (question, model); an OK answer is never replaced by a later FAILED one. */
     @Incoming("responses")
-    @WithTransaction
     public Uni<Void> onResponse(ResponseOutcome e) {
         return once.apply(e.getEventId(), "ResponseOutcome", CONSUMER, "responses", () ->
                 AnswerEntity.<AnswerEntity>findById(new AnswerKey(e.getQuestionId(), e.getModelId())).flatMap(existing -> {
@@ -120,7 +116,6 @@ public class QuestionIntake {
     }
 
     @Incoming("assessments")
-    @WithTransaction
     public Uni<Void> onAssessment(SafetyAssessed e) {
         String model = e.getSubject() == SafetySubject.QUESTION ? LabelEntity.QUESTION : e.getModelId();
         return once.apply(e.getEventId(), "SafetyAssessed", CONSUMER, "assessments", () ->
@@ -138,7 +133,6 @@ public class QuestionIntake {
     }
 
     @Incoming("verdicts")
-    @WithTransaction
     public Uni<Void> onVerdict(PairJudged e) {
         return once.apply(e.getEventId(), "PairJudged", CONSUMER, "verdicts", () -> coordinator.onVerdict(e));
     }

@@ -2,7 +2,6 @@ package dev.spavl.packager.service;
 
 import dev.spavl.events.RunRequested;
 import dev.spavl.packager.persistence.RunEntity;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -30,7 +29,6 @@ public class RunLedger {
     }
 
     @Incoming("runs")
-    @WithTransaction
     public Uni<Void> onRunRequested(RunRequested event) {
         return once.apply(event.getEventId(), "RunRequested", CONSUMER, "runs", () -> toEntity(event).persist()
                 .invoke(() -> LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(),
