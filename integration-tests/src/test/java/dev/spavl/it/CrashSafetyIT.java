@@ -46,7 +46,7 @@ class CrashSafetyIT {
 
     /** What a run produced, as far as a dataset user can tell, plus how the run went. */
     record Outcome(String runId, Map<String, String> quadruples, Map<String, String> unresolved, Map<String, List<String>> exported,
-                   int outcomesPublished, int distinctOutcomes) {
+                   int outcomesPublished, int distinctOutcomes, Map<String, Double> recovery) {
     }
 
     @Test
@@ -65,6 +65,12 @@ class CrashSafetyIT {
                 assertThat(disturbed.exported().get(file)).as("exported %s", file).containsExactlyElementsOf(lines));
 
         int repeated = disturbed.outcomesPublished() - disturbed.distinctOutcomes();
+        // the responder started after the kill: how the requests it received again were handled
+        System.out.printf("crash safety: requests the restarted responder got again after the kill: %.0f skipped (their answer "
+                        + "was published before the crash), %.0f called (no answer found: never called, or called and lost "
+                        + "with the process); republished requests not called again: %.0f%n",
+                disturbed.recovery().getOrDefault("skipped", 0.0), disturbed.recovery().getOrDefault("called", 0.0),
+                disturbed.recovery().getOrDefault("duplicate", 0.0));
         int unresolved = disturbed.unresolved().values().stream().mapToInt(Integer::parseInt).sum();
         System.out.printf("%ncrash safety: %d quadruples and %d unresolved questions, equal to the undisturbed run; "
                         + "model calls made twice because of the crashes: %d of %d (answers published twice; the undisturbed run: %d)%n%n",
@@ -149,6 +155,12 @@ class CrashSafetyIT {
         }
     }
 
+    /** The sum of a Prometheus counter's samples whose labels contain {@code label}. */
+    private static double sumOf(String metrics, String name, String label) {
+        return metrics.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private static int closed(JsonNode progress) {
         return progress.path("questionsByState").path("RESOLVED").asInt() + progress.path("questionsByState").path("UNRESOLVED").asInt();
     }
@@ -211,7 +223,13 @@ class CrashSafetyIT {
                     .filter(o -> runId.equals(o.getRunId()))
                     .forEach(o -> perRequest.merge(o.getQuestionId() + "/" + o.getModelId(), 1, Integer::sum));
             int published = perRequest.values().stream().mapToInt(Integer::intValue).sum();
-            return new Outcome(runId, quadruples, unresolved, exported, published, perRequest.size());
+
+            String metrics = given().baseUri(spavl.url("responder")).get("/q/metrics").then().statusCode(200).extract().asString();
+            Map<String, Double> recovery = new TreeMap<>();
+            recovery.put("skipped", sumOf(metrics, "spavl_responder_redelivered_requests_total", "result=\"skipped\""));
+            recovery.put("called", sumOf(metrics, "spavl_responder_redelivered_requests_total", "result=\"called\""));
+            recovery.put("duplicate", sumOf(metrics, "spavl_responder_duplicate_requests_total", ""));
+            return new Outcome(runId, quadruples, unresolved, exported, published, perRequest.size(), recovery);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

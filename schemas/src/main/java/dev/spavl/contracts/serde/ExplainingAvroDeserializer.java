@@ -15,8 +15,10 @@ public class ExplainingAvroDeserializer<T> extends AvroKafkaDeserializer<T> {
     public T deserialize(String topic, byte[] data) {
         try {
             return super.deserialize(topic, data);
+        } catch (Explained e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new SerializationException(UnreadableValue.explain(topic, data, e), e);
+            throw new Explained(UnreadableValue.explain(topic, data, e), e);
         }
     }
 
@@ -24,8 +26,17 @@ public class ExplainingAvroDeserializer<T> extends AvroKafkaDeserializer<T> {
     public T deserialize(String topic, Headers headers, byte[] data) {
         try {
             return super.deserialize(topic, headers, data);
+        } catch (Explained e) {
+            throw e; // the headers variant may call the one above: explained once
         } catch (RuntimeException e) {
-            throw new SerializationException(UnreadableValue.explain(topic, data, e), e);
+            throw new Explained(UnreadableValue.explain(topic, data, e), e);
+        }
+    }
+
+    /** A failure already put in words. */
+    static final class Explained extends SerializationException {
+        Explained(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

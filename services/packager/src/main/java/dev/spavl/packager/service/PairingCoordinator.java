@@ -20,6 +20,7 @@ import dev.spavl.packager.persistence.QuestionEntity.State;
 import dev.spavl.packager.persistence.RunEntity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -255,15 +256,20 @@ public class PairingCoordinator {
         });
     }
 
-    /** Pairs the run's questions that were ready before the run itself was recorded. */
+    /**
+     * Pairs the run's questions that were ready before the run itself was recorded: each in a transaction of its
+     * own (ids first, so no entity is loaded twice), after the run's record has committed. A failure is logged and
+     * left to the answer-timeout sweep; it never undoes the run's record.
+     */
     public Uni<Void> onRunRecorded(String runId) {
-        return QuestionEntity.<QuestionEntity>list("runId = ?1 and state = ?2", runId, State.WAITING.name())
-                .flatMap(waiting -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (QuestionEntity q : waiting) {
-                        chain = chain.chain(() -> advance(q.questionId));
-                    }
-                    return chain;
-                });
+        return Panache.withSession(() -> Panache.getSession().flatMap(s -> s.createSelectionQuery(
+                                "select q.questionId from QuestionEntity q where q.runId = ?1 and q.state = ?2", String.class)
+                        .setParameter(1, runId).setParameter(2, State.WAITING.name()).getResultList()))
+                .flatMap(ids -> Multi.createFrom().iterable(ids)
+                        .onItem().transformToUniAndConcatenate(id -> Panache.withTransaction(() -> advance(id))
+                                .onFailure().invoke(f -> LOG.warnf(f, "question %s of run %s: not paired after its run arrived; "
+                                        + "the answer-timeout sweep takes it", id, runId))
+                                .onFailure().recoverWithNull())
+                        .collect().last().replaceWithVoid());
     }
 }

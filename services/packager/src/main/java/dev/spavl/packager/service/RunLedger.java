@@ -33,8 +33,9 @@ public class RunLedger {
         return once.apply(event.getEventId(), "RunRequested", CONSUMER, "runs", () -> toEntity(event).persist()
                 .invoke(() -> LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(),
                         event.getSourceUri()))
-                // questions that arrived first wait for the run's seed
-                .chain(() -> coordinator.onRunRecorded(event.getRunId())));
+                .replaceWithVoid())
+                // questions that arrived first waited for the run's seed: pair them now that the run is committed
+                .chain(() -> coordinator.onRunRecorded(event.getRunId()));
     }
 
     static RunEntity toEntity(RunRequested e) {

@@ -3,6 +3,8 @@ package dev.spavl.packager.service;
 import io.vertx.pgclient.PgException;
 
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -15,9 +17,10 @@ import java.util.Set;
  */
 final class TransientDatabaseFailure {
 
-    /** SQLSTATE classes and codes: connection exception, insufficient resources, operator intervention, rollback. */
-    private static final Set<String> CLASSES = Set.of("08", "53", "57");
-    private static final Set<String> CODES = Set.of("40001", "40P01");
+    /** SQLSTATE classes: connection exception, insufficient resources. */
+    private static final Set<String> CLASSES = Set.of("08", "53");
+    /** Serialization failure, deadlock victim; server shutting down, crashed, starting up (not 57014 statement timeout). */
+    private static final Set<String> CODES = Set.of("40001", "40P01", "57P01", "57P02", "57P03");
 
     private TransientDatabaseFailure() {
     }
@@ -25,26 +28,31 @@ final class TransientDatabaseFailure {
     static boolean is(Throwable failure) {
         Set<Throwable> seen = new HashSet<>();
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof PgException pg) {
-                String state = pg.getSqlState();
-                if ("55000".equals(state) && String.valueOf(pg.getMessage()).contains("not currently accepting connections")) {
-                    return true; // the database closed for maintenance (ALLOW_CONNECTIONS false), reopened later
-                }
-                return state != null && (CODES.contains(state) || CLASSES.contains(state.substring(0, Math.min(2, state.length()))));
+            // the Vert.x client's error, or Hibernate Reactive's conversion of it (a SQLException without cause)
+            String state = t instanceof PgException pg ? pg.getSqlState() : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null) {
+                return transientState(state, t.getMessage());
             }
-            if (t instanceof ConnectException || t instanceof java.nio.channels.ClosedChannelException) {
+            if (t instanceof ConnectException || t instanceof ClosedChannelException) {
                 return true;
             }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             // the reactive client reports a lost or refused connection without a SQLSTATE
             if (message.contains("connection refused") || message.contains("connection is closed")
                     || message.contains("connection reset") || message.contains("connection is not active")
-                    || message.contains("closed connection")
-                    || message.contains("failed to connect") || message.contains("timeout")) {
+                    || message.contains("closed connection") || message.contains("failed to connect")) {
                 return true;
             }
         }
         return false;
+    }
+
+    static boolean transientState(String state, String message) {
+        if ("55000".equals(state)) {
+            // the database closed to connections for maintenance (ALLOW_CONNECTIONS false), reopened later
+            return String.valueOf(message).contains("not currently accepting connections");
+        }
+        return CODES.contains(state) || CLASSES.contains(state.substring(0, Math.min(2, state.length())));
     }
 
     static String describe(Throwable failure) {

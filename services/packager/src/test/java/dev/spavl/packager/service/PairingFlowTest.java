@@ -232,6 +232,9 @@ class PairingFlowTest {
 
         kafka.send("spavl.runs", runId, runRequested(runId));
         awaitPairs(q, 1);
+        // the run itself is recorded (not dead-lettered by the pairing it set off)
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/api/runs/{id}", runId).then().statusCode(200));
+        assertThat(kafka.readAllRaw("spavl.runs.dlq", Duration.ofSeconds(10))).noneMatch(r -> runId.equals(r.key()));
     }
 
     @Test

@@ -86,8 +86,8 @@ final class Lane implements Runnable {
     private final CallRateLimits throttle;
     private final CallCircuitBreaker breaker;
     private final AnsweredQuestions answered;
-    /** ~100k ids x ~40 bytes: a few MB per lane, hours of answers at the paper's scale per lane. */
-    private final RecentAnswers recent = new RecentAnswers(100_000);
+    /** 20k ids x ~125 bytes (entry, String, chars): ~2.5 MB per lane, far more than a generator republishes at once. */
+    private final RecentAnswers recent = new RecentAnswers(20_000);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger pausedGauge = new AtomicInteger();
     /** Retry-topic partitions whose head is not due yet -> epoch millis when it is (lane thread only). */
@@ -339,12 +339,13 @@ final class Lane implements Runnable {
                 return;
             }
         }
-        if (recent.contains(req.getQuestionId())) {
+        if (!recent.claim(req.getQuestionId())) {
             metrics.counter("spavl.responder.duplicate.requests", "model", spec.id()).increment();
-            LOG.infof("lane %s question %s (run %s): requested again after it was answered (a republish); not called again",
-                    spec.id(), req.getQuestionId(), req.getRunId());
+            LOG.infof("lane %s question %s (run %s): requested again while answered or being answered (a republish); "
+                    + "not called again", spec.id(), req.getQuestionId(), req.getRunId());
             return;
         }
+        boolean answeredOk = false;
         inFlight.incrementAndGet();
         long start = System.nanoTime();
         try {
@@ -354,14 +355,17 @@ final class Lane implements Runnable {
             }
             producer.send(new ProducerRecord<>(responsesTopic, req.getQuestionId(), outcome)).get(30, TimeUnit.SECONDS);
             metrics.counter("spavl.responder.outcomes", "model", spec.id(), "status", outcome.getStatus().name()).increment();
-            if (outcome.getStatus() == ResponseStatus.OK) {
-                recent.add(req.getQuestionId());
-            }
+            answeredOk = outcome.getStatus() == ResponseStatus.OK;
         } catch (Exception e) {
             // the outcome could not be published: fail the batch so the request is redelivered
             throw new IllegalStateException("lane " + spec.id() + ": outcome for question " + req.getQuestionId()
                     + " not published: " + e.getMessage(), e);
         } finally {
+            if (answeredOk) {
+                recent.answered(req.getQuestionId());
+            } else {
+                recent.release(req.getQuestionId()); // FAILED, on the retry topic, or to be redelivered: may come again
+            }
             inFlight.decrementAndGet();
             callTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }

@@ -12,6 +12,9 @@ import java.util.Map;
  */
 final class RecentAnswers {
 
+    private static final Boolean IN_FLIGHT = Boolean.FALSE;
+    private static final Boolean ANSWERED = Boolean.TRUE;
+
     private final Map<String, Boolean> ids;
 
     RecentAnswers(int capacity) {
@@ -26,11 +29,27 @@ final class RecentAnswers {
         };
     }
 
-    synchronized void add(String questionId) {
-        ids.put(questionId, Boolean.TRUE);
+    /**
+     * True when the lane may call the model for this question now, and marks it in flight; false when it was
+     * answered recently or another copy of the request is being answered (two copies in one poll batch).
+     */
+    synchronized boolean claim(String questionId) {
+        if (ids.containsKey(questionId)) {
+            return false;
+        }
+        ids.put(questionId, IN_FLIGHT);
+        return true;
     }
 
-    synchronized boolean contains(String questionId) {
-        return ids.get(questionId) != null;
+    /** The question was answered OK and published: later copies are not called. */
+    synchronized void answered(String questionId) {
+        ids.put(questionId, ANSWERED);
+    }
+
+    /** The call did not end in a published OK answer: a later copy may be called. */
+    synchronized void release(String questionId) {
+        if (ids.get(questionId) == IN_FLIGHT) {
+            ids.remove(questionId);
+        }
     }
 }
