@@ -29,6 +29,7 @@ public class ResponderDirectory {
 
     private final Map<String, ResponderHeartbeat> latest = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final io.micrometer.core.instrument.Counter unreadable;
 
     @Inject
     public ResponderDirectory(MeterRegistry metrics) {
@@ -37,12 +38,21 @@ public class ResponderDirectory {
 
     ResponderDirectory(MeterRegistry metrics, Clock clock) {
         this.clock = clock;
+        this.unreadable = metrics.counter("spavl.generator.unreadable.heartbeats");
         Gauge.builder("spavl.generator.live.responders", this, d -> d.live().size())
                 .description("responder lanes the generator currently dispatches to").register(metrics);
     }
 
     @Incoming("responders")
     public void onHeartbeat(ResponderHeartbeat beat) {
+        if (beat == null) {
+            // a record the deserializer could not read (fail-on-deserialization-failure=false hands it over as null):
+            // not a heartbeat of anybody. Not dead-lettered: the topic is compacted and read from the start by every
+            // generator, so each start would copy the same record to a dead-letter topic again
+            unreadable.increment();
+            LOG.warn("an unreadable record on the responders topic was skipped (the deserializer's error is logged above)");
+            return;
+        }
         ResponderHeartbeat previous = latest.put(beat.getModelId(), beat);
         if (previous == null || previous.getStatus() != beat.getStatus()) {
             LOG.infof("responder %s is %s (instance %s, provider %s)", beat.getModelId(), beat.getStatus(),

@@ -47,6 +47,16 @@ class ResponderDirectoryTest {
     }
 
     @Test
+    void anUnreadableRecordIsSkippedAndCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ResponderDirectory d = new ResponderDirectory(registry, Clock.fixed(now, ZoneOffset.UTC));
+        d.onHeartbeat(null);
+        d.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now));
+        assertThat(d.live()).containsExactly("otter");
+        assertThat(registry.counter("spavl.generator.unreadable.heartbeats").count()).isEqualTo(1.0);
+    }
+
+    @Test
     void aLateJoinerIsLiveFromItsFirstHeartbeat() {
         directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now));
         assertThat(directory.live()).containsExactly("otter");
