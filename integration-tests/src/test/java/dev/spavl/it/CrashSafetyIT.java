@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -155,12 +156,6 @@ class CrashSafetyIT {
         }
     }
 
-    /** The sum of a Prometheus counter's samples whose labels contain {@code label}. */
-    private static double sumOf(String metrics, String name, String label) {
-        return metrics.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
     private static int closed(JsonNode progress) {
         return progress.path("questionsByState").path("RESOLVED").asInt() + progress.path("questionsByState").path("UNRESOLVED").asInt();
     }
@@ -226,9 +221,9 @@ class CrashSafetyIT {
 
             String metrics = given().baseUri(spavl.url("responder")).get("/q/metrics").then().statusCode(200).extract().asString();
             Map<String, Double> recovery = new TreeMap<>();
-            recovery.put("skipped", sumOf(metrics, "spavl_responder_redelivered_requests_total", "result=\"skipped\""));
-            recovery.put("called", sumOf(metrics, "spavl_responder_redelivered_requests_total", "result=\"called\""));
-            recovery.put("duplicate", sumOf(metrics, "spavl_responder_duplicate_requests_total", ""));
+            recovery.put("skipped", PrometheusText.sum(metrics, "spavl_responder_redelivered_requests_total", "result=\"skipped\""));
+            recovery.put("called", PrometheusText.sum(metrics, "spavl_responder_redelivered_requests_total", "result=\"called\""));
+            recovery.put("duplicate", PrometheusText.sum(metrics, "spavl_responder_duplicate_requests_total", ""));
             return new Outcome(runId, quadruples, unresolved, exported, published, perRequest.size(), recovery);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

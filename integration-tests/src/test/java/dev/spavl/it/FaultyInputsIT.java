@@ -7,6 +7,7 @@ import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseStatus;
 import dev.spavl.testkit.AvroTopicClient;
 import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
+import dev.spavl.testkit.PrometheusText;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -47,8 +48,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -329,7 +328,7 @@ class FaultyInputsIT {
         // generator skips both records, counts them and says so in its log
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             String metrics = given().baseUri(spavl.url("generator")).get("/q/metrics").then().statusCode(200).extract().asString();
-            assertThat(metric(metrics, "spavl_generator_unreadable_heartbeats_total")).isGreaterThanOrEqualTo(2);
+            assertThat(PrometheusText.first(metrics, "spavl_generator_unreadable_heartbeats_total")).isGreaterThanOrEqualTo(2);
             assertThat(occurrences(log("generator"), "an unreadable record on the responders topic was skipped"))
                     .as("skipped heartbeat records in the generator's log").isGreaterThanOrEqualTo(2);
         });
@@ -337,7 +336,7 @@ class FaultyInputsIT {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             given().baseUri(spavl.url("generator")).get("/q/health/ready").then().statusCode(200);
             String metrics = given().baseUri(spavl.url("generator")).get("/q/metrics").then().statusCode(200).extract().asString();
-            assertThat(metric(metrics, "spavl_generator_live_responders")).isEqualTo(MODELS.size());
+            assertThat(PrometheusText.first(metrics, "spavl_generator_live_responders")).isEqualTo(MODELS.size());
         });
     }
 
@@ -440,11 +439,11 @@ class FaultyInputsIT {
         // the responder's own counters agree; the four poison records of test 1 (request and retry topic) are dead
         // letters of this lane too
         String metrics = given().baseUri(spavl.url("responder")).get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metric(metrics, "spavl_responder_outcomes_total", "model=\"" + DOWN + "\"", "status=\"FAILED\""))
+        assertThat(PrometheusText.first(metrics, "spavl_responder_outcomes_total", "model=\"" + DOWN + "\"", "status=\"FAILED\""))
                 .isEqualTo(QUESTIONS);
-        assertThat(metric(metrics, "spavl_responder_outcomes_total", "model=\"" + DOWN + "\"", "status=\"OK\"")).isZero();
-        assertThat(metric(metrics, "spavl_responder_dead_letters_total", "model=\"" + DOWN + "\"")).isEqualTo(QUESTIONS + 4);
-        assertThat(metric(metrics, "spavl_responder_model_errors_total", "kind=\"SERVER_ERROR\"", "model=\"" + DOWN + "\""))
+        assertThat(PrometheusText.first(metrics, "spavl_responder_outcomes_total", "model=\"" + DOWN + "\"", "status=\"OK\"")).isZero();
+        assertThat(PrometheusText.first(metrics, "spavl_responder_dead_letters_total", "model=\"" + DOWN + "\"")).isEqualTo(QUESTIONS + 4);
+        assertThat(PrometheusText.first(metrics, "spavl_responder_model_errors_total", "kind=\"SERVER_ERROR\"", "model=\"" + DOWN + "\""))
                 .isGreaterThanOrEqualTo(QUESTIONS * TOTAL_ATTEMPTS);
         // the down model did open its breaker, and its requests ended all the same
         assertThat(log("responder")).contains("lane " + DOWN + ": circuit OPEN");
@@ -497,18 +496,6 @@ class FaultyInputsIT {
     }
 
     /** The value of a Prometheus sample whose labels contain every given {@code name="value"}; 0 when absent. */
-    private static double metric(String metrics, String name, String... labels) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([-+0-9.eE]+|NaN)$", Pattern.MULTILINE);
-        Matcher m = line.matcher(metrics);
-        while (m.find()) {
-            String set = m.group(1) == null ? "" : m.group(1);
-            if (Arrays.stream(labels).allMatch(set::contains)) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return 0;
-    }
-
     private static String abbreviate(String s, int max) {
         if (s == null) {
             return "(none)";

@@ -61,18 +61,18 @@ public final class UnreadableValue {
 
     private static Iterable<Throwable> all(Throwable failure) {
         Set<Throwable> seen = new HashSet<>();
-        Deque<Throwable> todo = new ArrayDeque<>();
-        todo.add(failure);
-        while (!todo.isEmpty()) {
-            Throwable t = todo.poll();
+        Deque<Throwable> pending = new ArrayDeque<>();
+        pending.add(failure);
+        while (!pending.isEmpty()) {
+            Throwable t = pending.poll();
             if (!seen.add(t)) {
                 continue;
             }
             if (t.getCause() != null) {
-                todo.add(t.getCause());
+                pending.add(t.getCause());
             }
             for (Throwable s : t.getSuppressed()) {
-                todo.add(s);
+                pending.add(s);
             }
         }
         return seen;

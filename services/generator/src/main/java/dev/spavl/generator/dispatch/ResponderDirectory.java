@@ -2,6 +2,7 @@ package dev.spavl.generator.dispatch;
 
 import dev.spavl.events.ResponderHeartbeat;
 import dev.spavl.events.ResponderStatus;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,7 @@ public class ResponderDirectory {
 
     private final Map<String, ResponderHeartbeat> latest = new ConcurrentHashMap<>();
     private final Clock clock;
-    private final io.micrometer.core.instrument.Counter unreadable;
+    private final Counter unreadable;
 
     @Inject
     public ResponderDirectory(MeterRegistry metrics) {

@@ -8,6 +8,7 @@ import dev.spavl.events.PairOutcome;
 import dev.spavl.events.PairProposed;
 import dev.spavl.events.QuestionType;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
@@ -23,8 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -119,9 +118,7 @@ class JudgeOutageTest {
     }
 
     private static double metric(String name, String labels) {
-        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("^" + Pattern.quote(name + "{" + labels + "}") + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(body);
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        return PrometheusText.exact(given().get("/q/metrics").then().statusCode(200).extract().asString(), name, labels).orElse(-1);
     }
 
     private static PairProposed pair() {

@@ -68,9 +68,11 @@ public class ConsumerLagMonitor {
                 .description("records per second the group consumed over the lag window").register(metrics);
     }
 
-    @Scheduled(every = "${spavl.packager.lag.interval:15s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Disabled.class)
+    @Scheduled(every = "${spavl.packager.lag.interval:15s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
+        if (!config.enabled()) {
+            return; // another instance measures (spavl.packager.lag.enabled=false here)
+        }
         try {
             measure(Instant.now());
         } catch (Exception e) {
@@ -171,21 +173,6 @@ public class ConsumerLagMonitor {
     synchronized void close() {
         if (admin != null) {
             admin.close(java.time.Duration.ofSeconds(5));
-        }
-    }
-
-    /** Off when {@code spavl.packager.lag.enabled=false} (another instance measures, or no Admin rights). */
-    @ApplicationScoped
-    public static class Disabled implements Scheduled.SkipPredicate {
-        private final PackagerConfig config;
-
-        public Disabled(PackagerConfig config) {
-            this.config = config;
-        }
-
-        @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return !config.lag().enabled();
         }
     }
 }

@@ -12,10 +12,9 @@ import java.util.Map;
  */
 final class RecentAnswers {
 
-    private static final Boolean IN_FLIGHT = Boolean.FALSE;
-    private static final Boolean ANSWERED = Boolean.TRUE;
+    private enum State { IN_FLIGHT, ANSWERED }
 
-    private final Map<String, Boolean> ids;
+    private final Map<String, State> ids;
 
     RecentAnswers(int capacity) {
         if (capacity < 1) {
@@ -23,7 +22,7 @@ final class RecentAnswers {
         }
         this.ids = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, State> eldest) {
                 return size() > capacity;
             }
         };
@@ -37,18 +36,18 @@ final class RecentAnswers {
         if (ids.containsKey(questionId)) {
             return false;
         }
-        ids.put(questionId, IN_FLIGHT);
+        ids.put(questionId, State.IN_FLIGHT);
         return true;
     }
 
     /** The question was answered OK and published: later copies are not called. */
     synchronized void answered(String questionId) {
-        ids.put(questionId, ANSWERED);
+        ids.put(questionId, State.ANSWERED);
     }
 
     /** The call did not end in a published OK answer: a later copy may be called. */
     synchronized void release(String questionId) {
-        if (ids.get(questionId) == IN_FLIGHT) {
+        if (ids.get(questionId) == State.IN_FLIGHT) {
             ids.remove(questionId);
         }
     }

@@ -6,6 +6,7 @@ import dev.spavl.events.QuestionType;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.time.Duration;
@@ -14,8 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static io.restassured.RestAssured.given;
@@ -63,9 +62,6 @@ final class LaneTestSupport {
 
     /** The value of one Prometheus sample from /q/metrics, 0 when absent; labels as written there, in order. */
     static double metric(String name, String labels) {
-        String body = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("^" + Pattern.quote(name + "{" + labels + "}") + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
-                .matcher(body);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return PrometheusText.exact(given().get("/q/metrics").then().statusCode(200).extract().asString(), name, labels).orElse(0);
     }
 }
