@@ -64,9 +64,23 @@ class ResponderDirectoryTest {
         assertThat(directory.live()).containsExactly("otter", "qwen-vl-chat");
     }
 
+    @Test
+    void aLaneOnStandbyStaysLiveForThreeOfItsLongIntervals() {
+        // what a responder with spavl.responder.standby-interval=30d says when its last pod stops (KEDA scaled
+        // it to zero): ACTIVE with a 30-day interval, so it still receives the work that scales it up again
+        long thirtyDays = java.time.Duration.ofDays(30).toMillis();
+        directory.onHeartbeat(beat("otter", ResponderStatus.ACTIVE, now.minus(java.time.Duration.ofDays(89)), thirtyDays));
+        directory.onHeartbeat(beat("lamm", ResponderStatus.ACTIVE, now.minus(java.time.Duration.ofDays(91)), thirtyDays));
+        assertThat(directory.live()).containsExactly("otter");
+    }
+
     private static ResponderHeartbeat beat(String model, ResponderStatus status, Instant at) {
+        return beat(model, status, at, 30_000);
+    }
+
+    private static ResponderHeartbeat beat(String model, ResponderStatus status, Instant at, long intervalMs) {
         return ResponderHeartbeat.newBuilder().setEventId("e").setRunId(null).setOccurredAt(at).setModelId(model)
                 .setProvider("simulated").setStatus(status).setInstance("i").setConcurrency(1).setVersion("t")
-                .setIntervalMs(30_000).build();
+                .setIntervalMs(intervalMs).build();
     }
 }

@@ -20,4 +20,14 @@ public interface ResponderConfig {
 
     /** Instance name announced in heartbeats; defaults to the host name (the pod name on Kubernetes). */
     Optional<String> instance();
+
+    /**
+     * Unset (default): a stopping process announces its lanes DRAINING, and the generator stops sending them
+     * work. Set (e.g. 30d): it announces them ACTIVE with this interval instead, so they stay live for the
+     * generator (for three such intervals) while no process hosts them and their requests wait on their
+     * topics. For autoscaled lanes (KEDA on Kubernetes): a lane scaled to zero keeps receiving the work that
+     * scales it up again, and a replica removed by a scale-down does not mark a lane DRAINING that other
+     * replicas still serve.
+     */
+    Optional<Duration> standbyInterval();
 }

@@ -80,19 +80,32 @@ public class LaneHeartbeats {
 
     void onStop(@Observes @jakarta.annotation.Priority(10) ShutdownEvent ev) {
         draining = true;
+        ResponderStatus status = shutdownStatus(config);
+        Duration interval = config.standbyInterval().orElse(config.heartbeatInterval());
         try {
-            announce(ResponderStatus.DRAINING).await().atMost(SHUTDOWN_SEND_TIMEOUT);
-            LOG.infof("lanes %s announced DRAINING", lanes);
+            announce(status, interval).await().atMost(SHUTDOWN_SEND_TIMEOUT);
+            LOG.infof("lanes %s announced %s%s", lanes, status,
+                    config.standbyInterval().map(s -> " (standby: live for the generator for 3 x " + s + ")").orElse(""));
         } catch (RuntimeException e) {
-            LOG.warnf(e, "could not announce DRAINING for %s; the lanes will look alive until their heartbeat expires", lanes);
+            LOG.warnf(e, "could not announce %s for %s; the lanes look as before until their heartbeat expires", status, lanes);
         }
     }
 
-    Uni<Void> announce(ResponderStatus status) {
-        return Uni.join().all(lanes.stream().map(model -> send(model, status)).toList()).andFailFast().replaceWithVoid();
+    /** What a stopping process says of its lanes: DRAINING, or ACTIVE when a standby interval is set. */
+    static ResponderStatus shutdownStatus(ResponderConfig config) {
+        return config.standbyInterval().isPresent() ? ResponderStatus.ACTIVE : ResponderStatus.DRAINING;
     }
 
-    private Uni<Void> send(String model, ResponderStatus status) {
+    Uni<Void> announce(ResponderStatus status) {
+        return announce(status, config.heartbeatInterval());
+    }
+
+    /** @param interval announced as interval_ms: the generator counts a lane gone after three of them without news */
+    Uni<Void> announce(ResponderStatus status, Duration interval) {
+        return Uni.join().all(lanes.stream().map(model -> send(model, status, interval)).toList()).andFailFast().replaceWithVoid();
+    }
+
+    private Uni<Void> send(String model, ResponderStatus status, Duration interval) {
         long seq = sequence.incrementAndGet();
         ModelSpec spec = catalog.require(model);
         ResponderHeartbeat beat = ResponderHeartbeat.newBuilder()
@@ -106,7 +119,7 @@ public class LaneHeartbeats {
                 .setInstance(instance)
                 .setConcurrency(spec.concurrency())
                 .setVersion(version)
-                .setIntervalMs(config.heartbeatInterval().toMillis())
+                .setIntervalMs(interval.toMillis())
                 .build();
         Message<ResponderHeartbeat> msg = Message.of(beat)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(model).build());

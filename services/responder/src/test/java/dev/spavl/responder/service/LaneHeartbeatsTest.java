@@ -2,6 +2,7 @@ package dev.spavl.responder.service;
 
 import dev.spavl.events.ResponderHeartbeat;
 import dev.spavl.events.ResponderStatus;
+import dev.spavl.responder.config.ResponderConfig;
 import dev.spavl.testkit.AvroTopicClient;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -69,6 +71,51 @@ class LaneHeartbeatsTest {
         } finally {
             heartbeats.announce(ResponderStatus.ACTIVE).await().atMost(Duration.ofSeconds(10));
         }
+    }
+
+    @Test
+    void aStandbyIntervalMakesAStoppingProcessAnnounceItsLanesActive() {
+        assertThat(LaneHeartbeats.shutdownStatus(config(Optional.empty()))).isEqualTo(ResponderStatus.DRAINING);
+        assertThat(LaneHeartbeats.shutdownStatus(config(Optional.of(Duration.ofDays(30))))).isEqualTo(ResponderStatus.ACTIVE);
+    }
+
+    @Test
+    void theStandbyIntervalIsAnnouncedAsTheHeartbeatInterval() {
+        // what the shutdown observer sends when spavl.responder.standby-interval=30d; the usual interval again afterwards
+        heartbeats.announce(ResponderStatus.ACTIVE, Duration.ofDays(30)).await().atMost(Duration.ofSeconds(10));
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Map<String, ResponderHeartbeat> latest = AvroTopicClient.forCurrentTestResource()
+                        .<ResponderHeartbeat>readAll("spavl.responders", Duration.ofSeconds(10)).stream()
+                        .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value, (a, b) -> b));
+                assertThat(heartbeats.lanes()).allSatisfy(model -> {
+                    assertThat(latest.get(model).getStatus()).as(model).isEqualTo(ResponderStatus.ACTIVE);
+                    assertThat(latest.get(model).getIntervalMs()).as(model).isEqualTo(Duration.ofDays(30).toMillis());
+                });
+            });
+        } finally {
+            heartbeats.announce(ResponderStatus.ACTIVE).await().atMost(Duration.ofSeconds(10));
+        }
+    }
+
+    private static ResponderConfig config(Optional<Duration> standby) {
+        return new ResponderConfig() {
+            public String models() {
+                return "all";
+            }
+
+            public Duration heartbeatInterval() {
+                return Duration.ofSeconds(30);
+            }
+
+            public Optional<String> instance() {
+                return Optional.empty();
+            }
+
+            public Optional<Duration> standbyInterval() {
+                return standby;
+            }
+        };
     }
 
     @Test
