@@ -249,7 +249,9 @@ class ComposeFileTest {
 
         // every data source a dashboard names is the provisioned one (template variables aside)
         Pattern datasourceUid = Pattern.compile("\"datasource\"\\s*:\\s*\\{[^}]*\"uid\"\\s*:\\s*\"([^\"]+)\"");
-        try (Stream<Path> files = Files.list(ROOT.resolve("deploy/grafana/dashboards"))) {
+        Path dashboardFiles = ROOT.resolve("deploy/grafana/dashboards");
+        assertThat(dashboardFiles).as("the dashboards compose mounts into Grafana").isDirectory();
+        try (Stream<Path> files = Files.list(dashboardFiles)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 Matcher m = datasourceUid.matcher(Files.readString(file));
                 while (m.find()) {
