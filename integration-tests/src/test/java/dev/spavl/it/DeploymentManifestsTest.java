@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -23,13 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Guards the deployment descriptions against drifting away from the code, without a Docker engine
- * or a cluster: {@code docker-compose.yml} and every manifest under {@code k8s/} are parsed and
- * checked for what the services really read. Compose gives each service the Kafka bootstrap and a
- * registry URL on the v2 API and publishes ports on loopback only; every container listens on the
- * service's {@code quarkus.http.port}; every Deployment probes the Quarkus health endpoints; every
- * kustomization refers to files that exist; and all environments take their topics from the one
- * list, {@code schemas/topics.yaml}. (k8s/tool renders the overlays and validates them against the
- * Kubernetes, KEDA and Strimzi schemas, and checks its generated files are current.)
+ * or a cluster: every manifest under {@code k8s/} is parsed and checked for what the services really
+ * read. Every container listens on the service's {@code quarkus.http.port}; every Deployment probes
+ * the Quarkus health endpoints; every kustomization refers to files that exist; and all
+ * environments, docker-compose included, take their topics from the one list,
+ * {@code schemas/topics.yaml}. The compose file's own checks are in {@link ComposeFileTest}; k8s/tool renders
+ * the overlays and validates them against the Kubernetes, KEDA and Strimzi schemas, and checks that its
+ * generated files are current.
  */
 class DeploymentManifestsTest {
 
@@ -38,39 +37,6 @@ class DeploymentManifestsTest {
     private static final List<String> SERVICES = List.of("generator", "responder", "judge", "packager");
     private static final Pattern SPAVL_IMAGE = Pattern.compile("spavl/([a-z-]+)(:.+)?");
     private static final YAMLMapper YAML = new YAMLMapper();
-
-    @Test
-    void composeGivesEveryServiceKafkaTheRegistryV2ApiAndItsOwnPort() {
-        JsonNode services = compose().path("services");
-        List<String> spavl = services.propertyStream()
-                .filter(s -> s.getValue().path("build").path("args").has("SERVICE"))
-                .map(Map.Entry::getKey).toList();
-        assertThat(spavl).containsExactlyInAnyOrderElementsOf(SERVICES);
-
-        for (String name : spavl) {
-            JsonNode service = services.path(name);
-            JsonNode env = service.path("environment");
-            assertThat(env.isObject()).as("%s: environment as a map", name).isTrue();
-            assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).as(name).isNotBlank();
-            assertThat(env.path("SPAVL_REGISTRY_URL").asText()).as(name).contains("/apis/registry/v2");
-            assertThat(env.path("QUARKUS_HTTP_HOST").asText()).as(name).isEqualTo("0.0.0.0");
-
-            int port = httpPort(name);
-            assertThat(service.path("build").path("args").path("SERVICE").asText()).isEqualTo(name);
-            assertThat(service.path("build").path("args").path("PORT").asText()).as(name).isEqualTo(String.valueOf(port));
-            assertThat(texts(service.path("ports"))).as(name).containsExactly("127.0.0.1:" + port + ":" + port);
-        }
-    }
-
-    @Test
-    void composePublishesPortsOnLoopbackOnly() {
-        compose().path("services").propertyStream().forEach(s -> {
-            for (JsonNode port : s.getValue().path("ports")) {
-                String bind = port.isObject() ? port.path("host_ip").asText() : port.asText();
-                assertThat(bind).as("%s publishes %s", s.getKey(), port).startsWith("127.0.0.1");
-            }
-        });
-    }
 
     @Test
     void everyKustomizationRefersToFilesThatExistBelowItsFolder() throws IOException {
