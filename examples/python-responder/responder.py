@@ -84,6 +84,8 @@ def parse_args(argv):
                    help="do not create missing topics (where this process may not administer the broker)")
     p.add_argument("--no-image-check", action="store_true",
                    help="do not read the image (file: URIs) and check its sha256 before answering")
+    p.add_argument("--retire", action="store_true",
+                   help="publish one RETIRED heartbeat for the model and exit: the generator sends it nothing new")
     p.add_argument("--log-level", default=env("SPAVL_LOG_LEVEL", "INFO"))
     args = p.parse_args(argv)
     try:
@@ -210,20 +212,21 @@ class Responder(object):
     # ------------------------------------------------------------------------------------------ requests
 
     def decode(self, msg):
-        """(request dict, None) or (None, reason) for a poison record; RegistryUnavailable when it cannot tell."""
+        """(request, None, None) or, for a poison record, (None, reason, cause); RegistryUnavailable when it cannot
+        tell."""
         data = msg.value()
         problem = lane.wire_format_problem(msg.topic(), data)
         if problem:
-            return None, problem
+            return None, problem, "not-confluent-wire-format"
         try:
             request = self.serde.decode_message(data)
         except Exception as e:
-            return None, self.explain(msg.topic(), data, e)
+            return None, self.explain(msg.topic(), data, e), type(e).__name__
         missing = [f for f in REQUEST_FIELDS if not isinstance(request, dict) or request.get(f) is None]
         if missing:
             return None, ("value in %s (schema id %d) is not a ResponseRequested: no %s"
-                          % (msg.topic(), lane.schema_id_of(data), ", ".join(missing)))
-        return request, None
+                          % (msg.topic(), lane.schema_id_of(data), ", ".join(missing))), "not-a-response-request"
+        return request, None, None
 
     def explain(self, topic, data, error):
         schema_id = lane.schema_id_of(data)
@@ -250,8 +253,8 @@ class Responder(object):
             headers.append(("dead-letter-attempts", str(attempts).encode("utf-8")))
         self.producer.produce(self.topics.requests_dlq, key=msg.key(), value=msg.value(), headers=headers,
                               on_delivery=lambda err, m: err and failures.append("dead letter: %s" % err))
-        LOG.error("lane %s: %s offset %d [%d] dead-lettered to %s: %s", self.args.model, msg.topic(), msg.offset(),
-                  msg.partition(), self.topics.requests_dlq, reason)
+        LOG.error("lane %s: %s [%d] offset %d dead-lettered to %s: %s", self.args.model, msg.topic(), msg.partition(),
+                  msg.offset(), self.topics.requests_dlq, reason)
 
     def publish(self, request, outcome, failures, answered_ok):
         value = self.serde.encode_record_with_schema_id(self.outcome_schema.id, self.outcome_schema.complete(outcome))
@@ -276,7 +279,7 @@ class Responder(object):
             if tp in rewind:
                 continue
             try:
-                request, reason = self.decode(msg)
+                request, reason, cause = self.decode(msg)
             except RegistryUnavailable as e:
                 LOG.warning("lane %s: %s; %s [%d] from offset %d is read again", self.args.model, e, msg.topic(),
                             msg.partition(), msg.offset())
@@ -284,7 +287,7 @@ class Responder(object):
                 continue
             done[tp] = msg.offset() + 1
             if request is None:
-                poison.append((msg, "not a readable ResponseRequested: " + reason))
+                poison.append((msg, "not a readable ResponseRequested: " + reason, cause))
             elif not self.recent.claim(request["question_id"]):
                 LOG.info("lane %s question %s (run %s): requested again while answered or being answered; not called "
                          "again", self.args.model, request["question_id"], request["run_id"])
@@ -296,8 +299,8 @@ class Responder(object):
                     lane.answer_request, request, self.model, self.args.model, self.args.max_attempts,
                     image_reader=None if self.args.no_image_check else lane.read_image, should_stop=self.stop.is_set)))
         failures, answered_ok = [], []
-        for msg, reason in poison:
-            self.dead_letter(msg, reason, "undecodable", None, failures)
+        for msg, reason, cause in poison:
+            self.dead_letter(msg, reason, cause, None, failures)
         for msg, request, future in work:
             try:
                 result = future.result()
@@ -332,6 +335,17 @@ class Responder(object):
             for (t, p), offset in rewind.items():
                 self.consumer.seek(TopicPartition(t, p, offset))
             self.stop.wait(5)
+
+    def retire(self):
+        """Says RETIRED for the model (the latest record of its key on the compacted topic) and consumes nothing."""
+        self.send_heartbeat("RETIRED")
+        left = self.producer.flush(30)
+        self.consumer.close()
+        if left:
+            LOG.error("the RETIRED heartbeat of %s was not acknowledged", self.args.model)
+            return 1
+        LOG.info("lane %s announced RETIRED; requests already on %s stay there", self.args.model, self.topics.requests)
+        return 0
 
     def run(self):
         self.consumer.subscribe([self.topics.requests])
@@ -375,6 +389,8 @@ def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)-5s [%(name)s] %(message)s")
     logging.getLogger("confluent_kafka").setLevel(logging.WARNING)
+    if args.retire:
+        return Responder(args, RulesModel()).retire()
     if not args.no_create_topics:
         ensure_topics(args, contract.Topics(args.topic_prefix, args.model))
     responder = Responder(args, RulesModel())
