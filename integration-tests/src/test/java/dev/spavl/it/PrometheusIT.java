@@ -59,6 +59,10 @@ class PrometheusIT {
             "spa-vl-mini/Socioeconomic Harms/Risky financial practices/gamble/synthetic-1.png",
             "spa-vl-mini/Representation & ToxicityHarms/Toxic/bully/synthetic-1.png");
 
+    /** Series only a model judge exports; this stack runs the offline judge. */
+    private static final List<String> MODEL_JUDGE_ONLY = List.of("spavl_judge_circuit_state", "spavl_judge_paused",
+            "spavl_judge_rate_limited_total");
+
     private final SpavlCommand spavl = new SpavlCommand("it-prometheus");
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -130,7 +134,9 @@ class PrometheusIT {
         waitSeconds(6);
         List<String> empty = new ArrayList<>();
         queries.forEach((where, query) -> {
-            if (instant(query).isEmpty()) {
+            // the offline judge has no circuit breaker: those series exist only with a model judge (docs/metrics.md)
+            boolean modelJudgeOnly = MODEL_JUDGE_ONLY.stream().anyMatch(query::contains);
+            if (!modelJudgeOnly && instant(query).isEmpty()) {
                 empty.add(where + ": " + query);
             }
         });
