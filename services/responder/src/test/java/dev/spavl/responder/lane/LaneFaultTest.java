@@ -77,6 +77,8 @@ class LaneFaultTest {
         });
         assertThat(metric("spavl_responder_dead_letters_total", "model=\"wire-vlm\"")).isPositive();
         assertThat(metric("spavl_responder_redeliveries_total", "model=\"wire-vlm\"")).isPositive();
+        assertThat(metric("spavl_responder_requests_total", "model=\"wire-vlm\",outcome=\"dead_lettered\"")).isPositive();
+        assertThat(metric("spavl_responder_retries_total", "model=\"wire-vlm\"")).isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -93,7 +95,7 @@ class LaneFaultTest {
             kafka.send("spavl.requests.wire-breaker", req.getQuestionId(), req);
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> metric("spavl_responder_circuit_state", "model=\"wire-breaker\"") == 1.0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("spavl_responder_circuit_state", "model=\"wire-breaker\"") == 2.0);
         assertThat(metric("spavl_responder_lane_paused", "model=\"wire-breaker\"")).isEqualTo(1.0);
         int callsWhenOpened = calls("/breaker/v1/chat/completions");
         // no call reaches the model while the circuit is open (1.5 s, well inside the 3 s open period)

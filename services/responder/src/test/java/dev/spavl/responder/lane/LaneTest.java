@@ -10,6 +10,7 @@ import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.events.ResponseStatus;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,6 +94,10 @@ class LaneTest {
         assertThat(outcome.getAttempts()).isEqualTo(2);
         assertThat(outcome.getSimulated()).isFalse();
         assertThat(outcome.getText()).startsWith("I can't help");
+        // the 429 counts as throttled by the provider, and the second call as a retry
+        assertThat(PrometheusText.first(metrics(), "spavl_responder_rate_limited_total", "limit=\"provider\"", "model=\"wire-vlm\""))
+                .isPositive();
+        assertThat(PrometheusText.first(metrics(), "spavl_responder_retries_total", "model=\"wire-vlm\"")).isPositive();
         WireModelResource.server.verify(WireMock.moreThanOrExactly(1), postRequestedFor(urlEqualTo("/v1/chat/completions"))
                 .withRequestBody(WireMock.containing("data:image/png;base64,")));
     }
@@ -155,6 +160,66 @@ class LaneTest {
         WireModelResource.server.verify(1, postRequestedFor(urlEqualTo("/v1/messages"))
                 .withRequestBody(WireMock.matchingJsonPath("$.messages[0].content[0].source.type", WireMock.equalTo("base64")))
                 .withRequestBody(WireMock.matchingJsonPath("$.messages[0].content[0].source.media_type", WireMock.equalTo("image/png"))));
+    }
+
+    @Test
+    void everyLaneExportsTheOperationsSeriesFromTheStartAndTheyMoveWhenItAnswers() {
+        String lane = "model=\"wire-claude\"";
+        String before = metrics();
+        // every lane the process hosts has every series of the contract (docs/metrics.md), at 0 before its first request
+        for (String model : List.of("llava-1.5-7b", "qwen-vl-chat", "test-vlm-13", "wire-vlm", "wire-breaker")) {
+            String m = "model=\"" + model + "\"";
+            for (String outcome : List.of("ok", "failed", "dead_lettered")) {
+                assertThat(sample(before, "spavl_responder_requests_total", m, "outcome=\"" + outcome + "\"")).as(model + " " + outcome).isPresent();
+            }
+            for (String kind : List.of("prompt", "completion")) {
+                assertThat(sample(before, "spavl_responder_tokens_total", m, "kind=\"" + kind + "\"")).as(model).isPresent();
+            }
+            for (String name : List.of("spavl_responder_model_call_seconds_count", "spavl_responder_model_call_seconds_sum",
+                    "spavl_responder_cost_usd_total", "spavl_responder_retries_total", "spavl_responder_dead_letters_total",
+                    "spavl_responder_circuit_state", "spavl_responder_lane_in_flight", "spavl_responder_lane_paused")) {
+                assertThat(sample(before, name, m)).as(name + " of " + model).isPresent();
+            }
+            assertThat(sample(before, "spavl_responder_model_call_seconds_bucket", m, "le=\"+Inf\"")).as(model).isPresent();
+            for (String limit : List.of("requests_per_minute", "tokens_per_minute", "provider")) {
+                assertThat(sample(before, "spavl_responder_rate_limited_total", m, "limit=\"" + limit + "\"")).as(model).isPresent();
+            }
+        }
+        assertThat(PrometheusText.first(before, "spavl_responder_circuit_state", "model=\"llava-1.5-7b\"")).as("closed").isZero();
+
+        // wire-claude is priced here (WireModelResource): one answer moves requests, latency, tokens and cost
+        WireModelResource.server.stubFor(post(urlEqualTo("/v1/messages")).willReturn(okJson("""
+                {"id":"msg_2","type":"message","role":"assistant","model":"claude-wire",
+                 "content":[{"type":"text","text":"A laptop."}],"stop_reason":"end_turn",
+                 "usage":{"input_tokens":1000,"output_tokens":500}}""")));
+        double okBefore = PrometheusText.first(before, "spavl_responder_requests_total", lane, "outcome=\"ok\"");
+        double countBefore = PrometheusText.first(before, "spavl_responder_model_call_seconds_count", lane);
+        double promptBefore = PrometheusText.first(before, "spavl_responder_tokens_total", lane, "kind=\"prompt\"");
+        double costBefore = PrometheusText.first(before, "spavl_responder_cost_usd_total", lane);
+        ResponseRequested req = request("wire-claude", "What is shown?");
+        kafka.send("spavl.requests.wire-claude", req.getQuestionId(), req);
+        assertThat(awaitOutcome(req.getQuestionId(), "wire-claude").getStatus()).isEqualTo(ResponseStatus.OK);
+
+        String after = await().atMost(Duration.ofSeconds(10)).until(LaneTest::metrics,
+                text -> PrometheusText.first(text, "spavl_responder_requests_total", lane, "outcome=\"ok\"") > okBefore);
+        assertThat(PrometheusText.first(after, "spavl_responder_requests_total", lane, "outcome=\"ok\"")).isEqualTo(okBefore + 1);
+        assertThat(PrometheusText.first(after, "spavl_responder_model_call_seconds_count", lane)).isEqualTo(countBefore + 1);
+        assertThat(PrometheusText.first(after, "spavl_responder_model_call_seconds_bucket", lane, "le=\"+Inf\"")).isGreaterThanOrEqualTo(1);
+        assertThat(PrometheusText.first(after, "spavl_responder_tokens_total", lane, "kind=\"prompt\"")).isEqualTo(promptBefore + 1000);
+        // 1000 x 0.003 / 1k + 500 x 0.015 / 1k
+        assertThat(PrometheusText.first(after, "spavl_responder_cost_usd_total", lane)).isCloseTo(costBefore + 0.0105,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** A sample of {@code name} whose labels contain every part; empty when there is none. */
+    private static Optional<String> sample(String text, String name, String... labelParts) {
+        return text.lines().filter(l -> l.startsWith(name + "{"))
+                .filter(l -> java.util.Arrays.stream(labelParts).allMatch(l.substring(0, l.lastIndexOf('}') + 1)::contains))
+                .findFirst();
     }
 
     private ResponseOutcome awaitOutcome(String questionId, String model) {
