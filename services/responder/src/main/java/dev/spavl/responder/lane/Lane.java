@@ -17,6 +17,8 @@ import dev.spavl.modelclients.ModelCallException;
 import dev.spavl.modelclients.RetryDelay;
 import dev.spavl.modelclients.guard.CallCircuitBreaker;
 import dev.spavl.modelclients.guard.CallRateLimits;
+import dev.spavl.observability.KafkaTraceContext;
+import dev.spavl.observability.RecordLogContext;
 import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.simulated.SimulatedChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,6 +88,7 @@ final class Lane implements Runnable {
     /** 20k ids x ~125 bytes (entry, String, chars): ~2.5 MB per lane, far more than a generator republishes at once. */
     private final RecentAnswers recent = new RecentAnswers(20_000);
     private final LaneMetrics laneMetrics;
+    private final KafkaTraceContext traces;
     /** Retry-topic partitions whose head is not due yet -> epoch millis when it is (lane thread only). */
     private final Map<TopicPartition, Long> delayed = new HashMap<>();
     /** Partition -> end offset at assignment: records below it may have been handled before a crash. */
@@ -95,8 +98,9 @@ final class Lane implements Runnable {
     private boolean pausedByBreaker;
 
     Lane(ModelSpec spec, ChatModel model, KafkaConsumer<String, ResponseRequested> consumer, KafkaProducer<String, Object> producer,
-         KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, String topicPrefix,
+         KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, KafkaTraceContext traces, String topicPrefix,
          Supplier<KafkaConsumer<String, ResponseOutcome>> outcomeReaders) {
+        this.traces = traces;
         this.spec = spec;
         this.model = model;
         this.consumer = consumer;
@@ -316,8 +320,24 @@ final class Lane implements Runnable {
         }
     }
 
+    /**
+     * One request, with its ids as log context and its processing as a span that continues the trace of the
+     * request's headers; what the lane writes for it (outcome, retry, dead letter) carries that trace on.
+     */
     private void handle(ConsumerRecord<String, ResponseRequested> record) {
         ResponseRequested req = record.value();
+        try (RecordLogContext ids = RecordLogContext.of(req.getRunId(), req.getQuestionId(), spec.id());
+             KafkaTraceContext.Processing span = traces.process(record)) {
+            try {
+                process(record, req);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private void process(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) {
         Long end = recoveryEnd.get(new TopicPartition(record.topic(), record.partition()));
         if (end != null && record.offset() < end) {
             boolean skip = answered.claim(req.getQuestionId());
@@ -343,7 +363,8 @@ final class Lane implements Runnable {
                 return; // handed to the retry topic
             }
             ResponseOutcome outcome = finished.outcome();
-            producer.send(new ProducerRecord<>(responsesTopic, req.getQuestionId(), outcome)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(responsesTopic, null, req.getQuestionId(), outcome, traces.inject(new RecordHeaders())))
+                    .get(30, TimeUnit.SECONDS);
             laneMetrics.finished(finished.how());
             answeredOk = outcome.getStatus() == ResponseStatus.OK;
             if (answeredOk) {
@@ -456,7 +477,7 @@ final class Lane implements Runnable {
             throws Exception {
         Instant notBefore = Instant.now().plus(spec.retry().redeliveryDelay());
         producer.send(new ProducerRecord<>(retryTopic, null, record.key(), record.value(),
-                Redelivery.headers(attemptsSoFar, notBefore, reason))).get(30, TimeUnit.SECONDS);
+                traces.inject(Redelivery.headers(attemptsSoFar, notBefore, reason)))).get(30, TimeUnit.SECONDS);
         laneMetrics.redelivered();
         LOG.infof("lane %s question %s: %d call(s) so far, on %s until %s: %s", spec.id(), record.key(), attemptsSoFar,
                 retryTopic, notBefore, reason);
@@ -501,6 +522,7 @@ final class Lane implements Runnable {
         headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-attempts", Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
+        traces.inject(headers);
         producer.send(new ProducerRecord<>(topic + ".dlq", null, record.key(), record.value(), headers)).get(30, TimeUnit.SECONDS);
         laneMetrics.deadLettered();
         LOG.errorf("lane %s question %s dead-lettered to %s.dlq: %s", spec.id(), record.key(), topic, reason);

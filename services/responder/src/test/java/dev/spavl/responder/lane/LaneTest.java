@@ -211,6 +211,45 @@ class LaneTest {
                 org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    @Test
+    void theRequestsTraceGoesOnWithItsOutcomeAndTheLanesLogLinesCarryItsIds() {
+        // the lane's log lines as the JSON format writes them (QUARKUS_LOG_CONSOLE_JSON_ENABLED=true)
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.jboss.logmanager.ExtHandler capture = new org.jboss.logmanager.ExtHandler() {
+            @Override
+            protected void doPublish(org.jboss.logmanager.ExtLogRecord record) {
+                lines.add(getFormatter().format(record).trim());
+            }
+        };
+        capture.setFormatter(new org.jboss.logmanager.formatters.JsonFormatter());
+        java.util.logging.Logger category = java.util.logging.Logger.getLogger(Lane.class.getName());
+        category.addHandler(capture);
+        try {
+            String trace = "0af7651916cd43dd8448eb211c80319c";
+            // an image that is not there: the lane logs a warning and publishes a FAILED outcome
+            ResponseRequested req = ResponseRequested.newBuilder(request("qwen-vl-chat", "Q"))
+                    .setImageUri(blobs.uriOf("1".repeat(64)).toString()).setImageSha256("1".repeat(64)).build();
+            kafka.send("spavl.requests.qwen-vl-chat", req.getQuestionId(), req,
+                    Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-01"));
+            assertThat(awaitOutcome(req.getQuestionId(), "qwen-vl-chat").getErrorKind()).isEqualTo(ErrorKind.IMAGE_UNAVAILABLE);
+
+            ConsumerRecord<String, ResponseOutcome> published = kafka.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(10))
+                    .stream().filter(r -> r.value().getQuestionId().equals(req.getQuestionId())).findFirst().orElseThrow();
+            String traceparent = new String(published.headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(traceparent).as("same trace, the lane's own span").startsWith("00-" + trace + "-")
+                    .doesNotContain("b7ad6b7169203331");
+
+            String line = await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream()
+                    .filter(l -> l.contains(req.getQuestionId()) && l.contains("FAILED")).findFirst(), Optional::isPresent).get();
+            jakarta.json.JsonObject mdc = jakarta.json.Json.createReader(new java.io.StringReader(line)).readObject().getJsonObject("mdc");
+            assertThat(mdc.getString("run_id")).isEqualTo("run-lane-test");
+            assertThat(mdc.getString("question_id")).isEqualTo(req.getQuestionId());
+            assertThat(mdc.getString("model_id")).isEqualTo("qwen-vl-chat");
+        } finally {
+            category.removeHandler(capture);
+        }
+    }
+
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
