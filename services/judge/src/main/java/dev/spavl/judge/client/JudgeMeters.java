@@ -18,10 +18,13 @@ public final class JudgeMeters {
     private JudgeMeters() {
     }
 
-    /** One judgement: a safety label, or one order of a pair; the judge's retries and parse retries included. */
+    /**
+     * One judge call: a safety label (retries and parse retries included), or one order of a pair (retries included;
+     * asking again after an unparseable reply is another call).
+     */
     public static Timer call(MeterRegistry metrics, String task) {
         return Timer.builder(PREFIX + ".call").tag("task", task)
-                .description("one judgement (a safety label, or one order of a pair), retries included")
+                .description("one judge call (a safety label, or one order of a pair), retries included")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(120))

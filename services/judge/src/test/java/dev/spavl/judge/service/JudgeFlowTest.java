@@ -109,25 +109,25 @@ class JudgeFlowTest {
     void theOperationsSeriesExistFromTheStartAndMoveWithTheEvents() {
         String before = metrics();
         for (String outcome : List.of("chosen_a", "chosen_b", "tie", "inconsistent", "invalid")) {
-            assertThat(has(before, "spavl_judge_pairs_total", "outcome=\"" + outcome + "\"")).as(outcome).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_pairs_total", "outcome=\"" + outcome + "\"")).as(outcome).isTrue();
         }
         for (String subject : List.of("question", "response")) {
             for (String label : List.of("safe", "unsafe")) {
-                assertThat(has(before, "spavl_judge_assessments_total", "subject=\"" + subject + "\"", "label=\"" + label + "\""))
+                assertThat(PrometheusText.has(before, "spavl_judge_assessments_total", "subject=\"" + subject + "\"", "label=\"" + label + "\""))
                         .as(subject + " " + label).isTrue();
             }
         }
         for (String task : List.of("safety", "pairwise")) {
             String t = "task=\"" + task + "\"";
-            assertThat(has(before, "spavl_judge_call_seconds_bucket", t, "le=\"+Inf\"")).as(task).isTrue();
-            assertThat(has(before, "spavl_judge_tokens_total", t, "kind=\"prompt\"")).as(task).isTrue();
-            assertThat(has(before, "spavl_judge_tokens_total", t, "kind=\"completion\"")).as(task).isTrue();
-            assertThat(has(before, "spavl_judge_cost_usd_total", t)).as(task).isTrue();
-            assertThat(has(before, "spavl_judge_info", t, "judge=\"offline-heuristic/v1\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_call_seconds_bucket", t, "le=\"+Inf\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_tokens_total", t, "kind=\"prompt\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_tokens_total", t, "kind=\"completion\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_cost_usd_total", t)).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_info", t, "judge=\"offline-heuristic/v1\"")).as(task).isTrue();
         }
-        assertThat(has(before, "spavl_judge_position_flips_total")).isTrue();
-        assertThat(has(before, "spavl_judge_position_flip_rate")).isTrue();
-        assertThat(has(before, "spavl_judge_dead_letters_total", "channel=\"questions\"")).isTrue();
+        assertThat(PrometheusText.has(before, "spavl_judge_position_flips_total")).isTrue();
+        assertThat(PrometheusText.has(before, "spavl_judge_position_flip_rate")).isTrue();
+        assertThat(PrometheusText.has(before, "spavl_judge_dead_letters_total", "channel=\"questions\"")).isTrue();
 
         double chosenB = PrometheusText.first(before, "spavl_judge_pairs_total", "outcome=\"chosen_b\"");
         double pairwiseCalls = PrometheusText.first(before, "spavl_judge_call_seconds_count", "task=\"pairwise\"");
@@ -163,11 +163,6 @@ class JudgeFlowTest {
 
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
-    }
-
-    private static boolean has(String text, String name, String... labelParts) {
-        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-                .anyMatch(l -> java.util.Arrays.stream(labelParts).allMatch(l::contains));
     }
 
     @Test

@@ -73,6 +73,7 @@ class LaneFaultTest {
         assertThat(dead).filteredOn(r -> r.key().equals(req.getQuestionId())).singleElement().satisfies(r -> {
             assertThat(header(r, "dead-letter-reason")).contains("gave up after 6 attempts");
             assertThat(header(r, "dead-letter-attempts")).isEqualTo("6");
+            assertThat(header(r, "traceparent")).as("the request's trace goes on with its dead letter").startsWith("00-");
             assertThat(r.value().getText()).isEqualTo("Describe it.");
         });
         assertThat(metric("spavl_responder_dead_letters_total", "model=\"wire-vlm\"")).isPositive();

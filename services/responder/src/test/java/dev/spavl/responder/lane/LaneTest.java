@@ -170,19 +170,19 @@ class LaneTest {
         for (String model : List.of("llava-1.5-7b", "qwen-vl-chat", "test-vlm-13", "wire-vlm", "wire-breaker")) {
             String m = "model=\"" + model + "\"";
             for (String outcome : List.of("ok", "failed", "dead_lettered")) {
-                assertThat(sample(before, "spavl_responder_requests_total", m, "outcome=\"" + outcome + "\"")).as(model + " " + outcome).isPresent();
+                assertThat(PrometheusText.has(before, "spavl_responder_requests_total", m, "outcome=\"" + outcome + "\"")).as(model + " " + outcome).isTrue();
             }
             for (String kind : List.of("prompt", "completion")) {
-                assertThat(sample(before, "spavl_responder_tokens_total", m, "kind=\"" + kind + "\"")).as(model).isPresent();
+                assertThat(PrometheusText.has(before, "spavl_responder_tokens_total", m, "kind=\"" + kind + "\"")).as(model).isTrue();
             }
             for (String name : List.of("spavl_responder_model_call_seconds_count", "spavl_responder_model_call_seconds_sum",
                     "spavl_responder_cost_usd_total", "spavl_responder_retries_total", "spavl_responder_dead_letters_total",
                     "spavl_responder_circuit_state", "spavl_responder_lane_in_flight", "spavl_responder_lane_paused")) {
-                assertThat(sample(before, name, m)).as(name + " of " + model).isPresent();
+                assertThat(PrometheusText.has(before, name, m)).as(name + " of " + model).isTrue();
             }
-            assertThat(sample(before, "spavl_responder_model_call_seconds_bucket", m, "le=\"+Inf\"")).as(model).isPresent();
+            assertThat(PrometheusText.has(before, "spavl_responder_model_call_seconds_bucket", m, "le=\"+Inf\"")).as(model).isTrue();
             for (String limit : List.of("requests_per_minute", "tokens_per_minute", "provider")) {
-                assertThat(sample(before, "spavl_responder_rate_limited_total", m, "limit=\"" + limit + "\"")).as(model).isPresent();
+                assertThat(PrometheusText.has(before, "spavl_responder_rate_limited_total", m, "limit=\"" + limit + "\"")).as(model).isTrue();
             }
         }
         assertThat(PrometheusText.first(before, "spavl_responder_circuit_state", "model=\"llava-1.5-7b\"")).as("closed").isZero();
@@ -252,13 +252,6 @@ class LaneTest {
 
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
-    }
-
-    /** A sample of {@code name} whose labels contain every part; empty when there is none. */
-    private static Optional<String> sample(String text, String name, String... labelParts) {
-        return text.lines().filter(l -> l.startsWith(name + "{"))
-                .filter(l -> java.util.Arrays.stream(labelParts).allMatch(l.substring(0, l.lastIndexOf('}') + 1)::contains))
-                .findFirst();
     }
 
     private ResponseOutcome awaitOutcome(String questionId, String model) {
