@@ -186,7 +186,7 @@ class LocalStackIT {
 
         String metrics = given().baseUri(spavl.url("responder")).get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).as("the injected faults happened and were retried")
-                .containsPattern("spavl_responder_model_errors_total\\{kind=\"SERVER_ERROR\",model=\"[a-z0-9.-]+\"} [1-9]");
+                .containsPattern("spavl_responder_model_errors_total\\{kind=\"server_error\",model=\"[a-z0-9.-]+\"} [1-9]");
 
         // the demo waited until no question was open
         JsonNode done = json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}", runId).then().statusCode(200)

@@ -42,6 +42,11 @@ public final class AvroTopicClient {
     }
 
     public <T extends SpecificRecord> void send(String topic, String key, T value) {
+        send(topic, key, value, Map.of());
+    }
+
+    /** With record headers, e.g. a {@code traceparent} to follow through a service. */
+    public <T extends SpecificRecord> void send(String topic, String key, T value, Map<String, String> headers) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -52,7 +57,9 @@ public final class AvroTopicClient {
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
         try (KafkaProducer<String, T> producer = new KafkaProducer<>(cfg)) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            ProducerRecord<String, T> record = new ProducerRecord<>(topic, key, value);
+            headers.forEach((k, v) -> record.headers().add(k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
         }

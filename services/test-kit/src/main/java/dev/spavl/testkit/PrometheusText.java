@@ -46,6 +46,18 @@ public final class PrometheusText {
         return total;
     }
 
+    /** Whether a sample of {@code name} exists whose label set contains every one of {@code labelParts} (any value, 0 too). */
+    public static boolean has(String text, String name, String... labelParts) {
+        Matcher m = samples(text, name);
+        while (m.find()) {
+            String set = m.group(1) == null ? "" : m.group(1);
+            if (Arrays.stream(labelParts).allMatch(set::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Matcher samples(String text, String name) {
         return Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*})? ([-+0-9.eE]+|NaN|[+-]Inf)$", Pattern.MULTILINE).matcher(text);
     }

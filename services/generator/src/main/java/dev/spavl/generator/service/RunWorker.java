@@ -25,6 +25,8 @@ import dev.spavl.generator.source.SourceReader;
 import dev.spavl.generator.source.SourceRow;
 import dev.spavl.taxonomy.Leaf;
 import dev.spavl.taxonomy.Taxonomy;
+import dev.spavl.observability.RecordLogContext;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -94,6 +96,33 @@ public class RunWorker {
         this.responders = responders;
         this.publisher = publisher;
         this.metrics = metrics;
+        // the operations series exist at 0 from the start (docs/metrics.md)
+        Counter.builder("spavl.generator.images.accepted").description("images whose events were published").register(metrics);
+        for (RejectionReason reason : RejectionReason.values()) {
+            rejected(reason.name());
+        }
+        for (QuestionType type : QuestionType.values()) {
+            questions(type);
+        }
+    }
+
+    private Counter rejected(String reason) {
+        return Counter.builder("spavl.generator.images.rejected").tag("reason", reason.toLowerCase(java.util.Locale.ROOT))
+                .description("images rejected, by reason (a fixed list: RejectionReason)").register(metrics);
+    }
+
+    /** easy (EASY_QUESTION), hardq (HARD_QUESTION), hards (HARD_STATEMENT): the paper's three prompt types. */
+    static String typeTag(QuestionType type) {
+        return switch (type) {
+            case EASY_QUESTION -> "easy";
+            case HARD_QUESTION -> "hardq";
+            case HARD_STATEMENT -> "hards";
+        };
+    }
+
+    private Counter questions(QuestionType type) {
+        return Counter.builder("spavl.generator.questions").tag("type", typeTag(type))
+                .description("questions published, by prompt type (easy, hardq, hards)").register(metrics);
     }
 
     /** Why the run is waiting, or null. */
@@ -116,8 +145,12 @@ public class RunWorker {
                 .onFailure().recoverWithNull();
     }
 
+    /** One step of a run, its lines logged with its run_id (runs are advanced one after the other, never at once). */
     private Uni<Void> advance(RunRecord run) {
-        return RunRecord.Status.REQUESTED.name().equals(run.status) ? readInput(run) : processBatch(run);
+        return Uni.createFrom().deferred(() -> {
+            RecordLogContext ids = RecordLogContext.of(run.runId, null, null);
+            return (RunRecord.Status.REQUESTED.name().equals(run.status) ? readInput(run) : processBatch(run)).eventually(ids::close);
+        });
     }
 
     // ------------------------------------------------------------------------------------ input
@@ -390,6 +423,7 @@ public class RunWorker {
                                 count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId))))
                 .invoke(() -> {
                     metrics.counter("spavl.generator.images.accepted").increment();
+                    questions.forEach(q -> questions(QuestionType.valueOf(q.type)).increment());
                     if (!firstTime) {
                         LOG.infof("run %s row %d: written questions published again after a restart", run.runId, item.rowNo);
                     }
@@ -436,7 +470,7 @@ public class RunWorker {
     }
 
     private void countRejection(String runId, String reason) {
-        metrics.counter("spavl.generator.images.rejected", "reason", reason).increment();
+        rejected(reason).increment();
     }
 
     private static int count(List<QuestionRecord> questions, QuestionType type) {

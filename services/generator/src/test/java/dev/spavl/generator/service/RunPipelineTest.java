@@ -6,6 +6,7 @@ import dev.spavl.events.ResponderHeartbeat;
 import dev.spavl.events.ResponderStatus;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.generator.intake.TestImages;
+import dev.spavl.testkit.PrometheusText;
 import dev.spavl.testkit.AvroTopicClient;
 import dev.spavl.testkit.PostgresDatabaseResource;
 import dev.spavl.testkit.SpavlKafkaResource;
@@ -67,8 +68,26 @@ class RunPipelineTest {
         write(dir, "Malicious Use/Security threats/cyber/bomb.png", TestImages.pngWithHeader(100_000, 100_000));
         write(dir, "Not A Domain/Nothing/nowhere/z.png", TestImages.png(100, 100));
 
+        String before = metrics();
+        for (String type : List.of("easy", "hardq", "hards")) {
+            assertThat(before).as("every series exists from the start").contains("spavl_generator_questions_total{type=\"" + type + "\"}");
+        }
+        assertThat(before).contains("spavl_generator_images_rejected_total{reason=\"prompt_writing_failed\"}");
         String runId = start("{\"source\":\"" + dir.getFileName() + "\",\"fanOut\":\"all\",\"seed\":5,\"targets\":[\"otter\",\"lamm\"]}");
         JsonPath run = awaitStatus(runId, "COMPLETED");
+        String after = metrics();
+        assertThat(PrometheusText.first(after, "spavl_generator_images_accepted_total"))
+                .isGreaterThanOrEqualTo(PrometheusText.first(before, "spavl_generator_images_accepted_total") + 3);
+        for (String type : List.of("easy", "hardq", "hards")) {
+            String tag = "type=\"" + type + "\"";
+            assertThat(PrometheusText.first(after, "spavl_generator_questions_total", tag))
+                    .isGreaterThanOrEqualTo(PrometheusText.first(before, "spavl_generator_questions_total", tag) + 3);
+        }
+        for (String reason : List.of("corrupt", "too_small", "decompression_bomb", "unknown_class_path")) {
+            String tag = "reason=\"" + reason + "\"";
+            assertThat(PrometheusText.first(after, "spavl_generator_images_rejected_total", tag)).as(reason)
+                    .isGreaterThanOrEqualTo(PrometheusText.first(before, "spavl_generator_images_rejected_total", tag) + 1);
+        }
 
         assertThat(run.getInt("progress.imagesTotal")).isEqualTo(8);
         assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(3);
@@ -223,6 +242,10 @@ class RunPipelineTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 given().get("/api/runs/{id}", runId).then().body("status", equalTo(status)));
         return given().get("/api/runs/{id}", runId).then().extract().jsonPath();
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     private void heartbeat(String model, ResponderStatus status) {

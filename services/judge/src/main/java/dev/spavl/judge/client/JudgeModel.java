@@ -15,14 +15,12 @@ import dev.spavl.modelclients.guard.CallRateLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * honoured). While the circuit is open, callers wait instead of failing (also a call whose retries ran out
  * during the outage), so consumption pauses and no pair is dropped; {@code spavl_judge_paused{task}} is 1
  * meanwhile. Only failures while the judge is otherwise healthy reach the caller after the retries. Blocking: called on worker threads only.
- * Records tokens, cost and latency per judge model.
+ * Records tokens and cost per task ({@link JudgeMeters}); the service layer times the judgements.
  */
 public final class JudgeModel {
 
@@ -51,7 +49,6 @@ public final class JudgeModel {
     private final Counter tokensIn;
     private final Counter tokensOut;
     private final Counter cost;
-    private final Timer latency;
     private final MeterRegistry metrics;
 
     private JudgeModel(String task, JudgeConfig.Model settings, JudgeConfig config, ChatModel model, MeterRegistry metrics) {
@@ -63,17 +60,17 @@ public final class JudgeModel {
         this.modelName = settings.modelName().orElseThrow(() -> new IllegalStateException(
                 "spavl.judge." + task + ".model-name is required for provider " + settings.provider()));
         this.name = settings.provider() + "/" + modelName;
-        Tags tags = Tags.of("task", task, "judge", name);
+        Tags tags = Tags.of("task", task);
         this.limits = new CallRateLimits(settings.requestsPerMinute(), settings.tokensPerMinute(), "judge " + task, metrics,
-                "spavl.judge", tags);
+                JudgeMeters.PREFIX, tags);
         JudgeConfig.CircuitBreaker cb = config.circuitBreaker();
         this.breaker = new CallCircuitBreaker(new CallCircuitBreaker.Policy(cb.failureRatePercent(), cb.minimumCalls(), cb.window(),
-                cb.openFor()), "judge " + task + " (" + name + ")", metrics, "spavl.judge", tags);
-        metrics.gauge("spavl.judge.paused", Tags.of("task", task), waitingOnCircuit, w -> w.get() > 0 ? 1 : 0);
-        this.tokensIn = metrics.counter("spavl.judge.tokens", tags.and("direction", "in"));
-        this.tokensOut = metrics.counter("spavl.judge.tokens", tags.and("direction", "out"));
-        this.cost = metrics.counter("spavl.judge.cost.usd", tags);
-        this.latency = Timer.builder("spavl.judge.call").tags(tags).description("one judge model call").register(metrics);
+                cb.openFor()), "judge " + task + " (" + name + ")", metrics, JudgeMeters.PREFIX, tags);
+        io.micrometer.core.instrument.Gauge.builder(JudgeMeters.PREFIX + ".paused", waitingOnCircuit, w -> w.get() > 0 ? 1 : 0)
+                .tags(tags).description("1 while calls wait for the judge's open circuit (consumption paused)").register(metrics);
+        this.tokensIn = JudgeMeters.tokens(metrics, task, "prompt");
+        this.tokensOut = JudgeMeters.tokens(metrics, task, "completion");
+        this.cost = JudgeMeters.cost(metrics, task);
     }
 
     /** The HTTP judge for {@code task} ("safety" or "pairwise"); the caller handles {@code offline} itself. */
@@ -119,7 +116,6 @@ public final class JudgeModel {
                 ChatResult result = model.complete(request).await().atMost(settings.timeout().plusSeconds(5));
                 long nanos = System.nanoTime() - t0;
                 breaker.onSuccess(nanos);
-                latency.record(nanos, TimeUnit.NANOSECONDS);
                 limits.charge(estimate, result.tokensIn() + result.tokensOut());
                 tokensIn.increment(result.tokensIn());
                 tokensOut.increment(result.tokensOut());
@@ -127,7 +123,8 @@ public final class JudgeModel {
                 return result;
             } catch (ModelCallException e) {
                 breaker.onError(System.nanoTime() - t0, e);
-                metrics.counter("spavl.judge.model.errors", "task", task, "judge", name, "kind", e.kind().name()).increment();
+                metrics.counter(JudgeMeters.PREFIX + ".model.errors", "task", task, "kind", e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                        .increment();
                 if (!e.retryable()) {
                     throw e;
                 }

@@ -13,6 +13,7 @@ import dev.spavl.judge.parse.VerdictParser;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.modelclients.ImageInput;
 import dev.spavl.modelclients.ModelCallException;
+import dev.spavl.observability.RecordLogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -25,7 +26,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pairwise preference (paper step 5): each {@code PairProposed} is judged twice, answers in the order A,B and
@@ -45,25 +45,26 @@ public class PairJudgement {
     private final BlobStore blobs;
     private final int parseRetries;
     private final MeterRegistry metrics;
-    private final AtomicLong compared = new AtomicLong();
-    private final AtomicLong flips = new AtomicLong();
-    private final AtomicLong ties = new AtomicLong();
-    private final AtomicLong judged = new AtomicLong();
+    private final JudgeMetrics judgeMetrics;
 
-    public PairJudgement(PairwiseJudge judge, BlobStore blobs, JudgeConfig config, MeterRegistry metrics) {
+    public PairJudgement(PairwiseJudge judge, BlobStore blobs, JudgeConfig config, MeterRegistry metrics, JudgeMetrics judgeMetrics) {
         this.judge = judge;
         this.blobs = blobs;
         this.parseRetries = config.parseRetries();
         this.metrics = metrics;
-        // share of pairs (both orders parsed) whose two orders disagree: the judge's position bias
-        metrics.gauge("spavl.judge.position.flip.rate", compared, c -> c.get() == 0 ? 0 : (double) flips.get() / c.get());
-        metrics.gauge("spavl.judge.tie.rate", judged, j -> j.get() == 0 ? 0 : (double) ties.get() / j.get());
+        this.judgeMetrics = judgeMetrics;
     }
 
     @Incoming("pairs")
     @Outgoing("verdicts")
     @Blocking(value = "judge-calls", ordered = false)
     public Record<String, PairJudged> judge(PairProposed pair) throws InterruptedException {
+        try (RecordLogContext ids = RecordLogContext.of(pair.getRunId(), pair.getQuestionId(), null)) {
+            return judgeBothOrders(pair);
+        }
+    }
+
+    private Record<String, PairJudged> judgeBothOrders(PairProposed pair) throws InterruptedException {
         ImageInput image = judge.wantsImage() ? image(pair) : null;
         Boolean safeA = pair.getAnswerA().getSafe();
         Boolean safeB = pair.getAnswerB().getSafe();
@@ -104,13 +105,16 @@ public class PairJudgement {
         String last = null;
         for (int i = 0; i <= parseRetries; i++) {
             JudgeReply reply;
+            long t0 = System.nanoTime();
             try {
                 reply = judge.ask(pair.getPairId(), pair.getQuestion(), image, first, firstSafe, second, secondSafe);
             } catch (ModelCallException e) {
-                metrics.counter("spavl.judge.failures", "task", "pairwise", "kind", e.kind().name()).increment();
+                judgeMetrics.failure(JudgeMetrics.PAIRWISE, e.kind());
                 LOG.warnf("pair %s (question %s, run %s) order %s: judge failed, INVALID: %s", pair.getPairId(),
                         pair.getQuestionId(), pair.getRunId(), order, e.getMessage());
                 return new Order(PairVerdict.INVALID, "judge call failed: " + e.getMessage(), in, out);
+            } finally {
+                judgeMetrics.pairwiseCall().record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             in += reply.tokensIn();
             out += reply.tokensOut();
@@ -144,17 +148,7 @@ public class PairJudgement {
     }
 
     private void count(PairVerdict ab, PairVerdict ba, PairOutcome outcome) {
-        metrics.counter("spavl.judge.pairs", "outcome", outcome.name()).increment();
-        judged.incrementAndGet();
-        if (outcome == PairOutcome.TIE) {
-            ties.incrementAndGet();
-        }
-        if (ab != PairVerdict.INVALID && ba != PairVerdict.INVALID) {
-            compared.incrementAndGet();
-            if (ab != ba) {
-                flips.incrementAndGet();
-                metrics.counter("spavl.judge.position.flips").increment();
-            }
-        }
+        boolean bothParsed = ab != PairVerdict.INVALID && ba != PairVerdict.INVALID;
+        judgeMetrics.pairJudged(bothParsed, bothParsed && ab != ba, outcome);
     }
 }

@@ -9,6 +9,7 @@ import dev.spavl.events.SafetySubject;
 import dev.spavl.judge.client.SafetyJudge;
 import dev.spavl.judge.client.SafetyLabel;
 import dev.spavl.modelclients.ModelCallException;
+import dev.spavl.observability.RecordLogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -34,19 +35,23 @@ public class SafetyAssessor {
 
     private final SafetyJudge judge;
     private final MeterRegistry metrics;
+    private final JudgeMetrics judgeMetrics;
 
-    public SafetyAssessor(SafetyJudge judge, MeterRegistry metrics) {
+    public SafetyAssessor(SafetyJudge judge, MeterRegistry metrics, JudgeMetrics judgeMetrics) {
         this.judge = judge;
         this.metrics = metrics;
+        this.judgeMetrics = judgeMetrics;
     }
 
     @Incoming("questions")
     @Outgoing("question-assessments")
     @Blocking(value = "judge-calls", ordered = false)
     public Record<String, SafetyAssessed> assessQuestion(QuestionGenerated q) throws InterruptedException {
-        SafetyLabel label = label(SafetySubject.QUESTION, q.getRunId(), q.getQuestionId(), null,
-                () -> judge.assessQuestion(q.getQuestionId(), q.getText()));
-        return Record.of(q.getQuestionId(), event(SafetySubject.QUESTION, q.getRunId(), q.getQuestionId(), null, label));
+        try (RecordLogContext ids = RecordLogContext.of(q.getRunId(), q.getQuestionId(), null)) {
+            SafetyLabel label = label(SafetySubject.QUESTION, q.getRunId(), q.getQuestionId(), null,
+                    () -> judge.assessQuestion(q.getQuestionId(), q.getText()));
+            return Record.of(q.getQuestionId(), event(SafetySubject.QUESTION, q.getRunId(), q.getQuestionId(), null, label));
+        }
     }
 
     /** FAILED outcomes have no answer to label: skipped (null = acknowledged, nothing sent). */
@@ -55,12 +60,14 @@ public class SafetyAssessor {
     @Blocking(value = "judge-calls", ordered = false)
     public Record<String, SafetyAssessed> assessResponse(ResponseOutcome r) throws InterruptedException {
         if (r.getStatus() != ResponseStatus.OK || r.getText() == null) {
-            metrics.counter("spavl.judge.assessments.skipped", "reason", "not-ok").increment();
+            metrics.counter("spavl.judge.assessments.skipped", "reason", "not_ok").increment();
             return null;
         }
-        SafetyLabel label = label(SafetySubject.RESPONSE, r.getRunId(), r.getQuestionId(), r.getModelId(),
-                () -> judge.assessResponse(r.getQuestionId(), r.getQuestion(), r.getText()));
-        return Record.of(r.getQuestionId(), event(SafetySubject.RESPONSE, r.getRunId(), r.getQuestionId(), r.getModelId(), label));
+        try (RecordLogContext ids = RecordLogContext.of(r.getRunId(), r.getQuestionId(), r.getModelId())) {
+            SafetyLabel label = label(SafetySubject.RESPONSE, r.getRunId(), r.getQuestionId(), r.getModelId(),
+                    () -> judge.assessResponse(r.getQuestionId(), r.getQuestion(), r.getText()));
+            return Record.of(r.getQuestionId(), event(SafetySubject.RESPONSE, r.getRunId(), r.getQuestionId(), r.getModelId(), label));
+        }
     }
 
     private interface Call {
@@ -69,15 +76,19 @@ public class SafetyAssessor {
 
     private SafetyLabel label(SafetySubject subject, String runId, String questionId, String modelId, Call call)
             throws InterruptedException {
+        long t0 = System.nanoTime();
         try {
             SafetyLabel label = call.run();
-            metrics.counter("spavl.judge.assessments", "subject", subject.name(), "safe", Boolean.toString(label.safe())).increment();
+            judgeMetrics.assessed(subject, label.safe());
             return label;
         } catch (ModelCallException e) {
-            metrics.counter("spavl.judge.failures", "task", "safety", "kind", e.kind().name()).increment();
+            judgeMetrics.failure(JudgeMetrics.SAFETY, e.kind());
+            judgeMetrics.deadLetters(subject == SafetySubject.QUESTION ? "questions" : "responses").increment();
             LOG.errorf("safety label for %s of question %s%s (run %s) failed, dead-lettered: %s", subject, questionId,
                     modelId == null ? "" : " model " + modelId, runId, e.getMessage());
             throw e; // nacked: the record goes to the dead-letter topic with this reason
+        } finally {
+            judgeMetrics.safetyCall().record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.spavl.events.ResponseStatus;
 import dev.spavl.events.SafetyAssessed;
 import dev.spavl.events.SafetySubject;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,7 +89,7 @@ class JudgeFlowTest {
         assertThat(v.getReason1()).endsWith("[[B]]");
         assertThat(v.getReason2()).endsWith("[[A]]");
         assertThat(v.getSimulated()).isTrue();
-        given().get("/q/metrics").then().body(containsString("spavl_judge_pairs_total{outcome=\"CHOSEN_B\"}"));
+        given().get("/q/metrics").then().body(containsString("spavl_judge_pairs_total{outcome=\"chosen_b\"}"));
     }
 
     @Test
@@ -102,6 +103,66 @@ class JudgeFlowTest {
                         .anyMatch(r -> r.value().getPairId().equals(pair.getPairId())));
         assertThat(kafka.readAllRaw("spavl.pairs.dlq", Duration.ofSeconds(10)))
                 .anySatisfy(r -> assertThat(r.key()).isEqualTo("bad-pair"));
+    }
+
+    @Test
+    void theOperationsSeriesExistFromTheStartAndMoveWithTheEvents() {
+        String before = metrics();
+        for (String outcome : List.of("chosen_a", "chosen_b", "tie", "inconsistent", "invalid")) {
+            assertThat(PrometheusText.has(before, "spavl_judge_pairs_total", "outcome=\"" + outcome + "\"")).as(outcome).isTrue();
+        }
+        for (String subject : List.of("question", "response")) {
+            for (String label : List.of("safe", "unsafe")) {
+                assertThat(PrometheusText.has(before, "spavl_judge_assessments_total", "subject=\"" + subject + "\"", "label=\"" + label + "\""))
+                        .as(subject + " " + label).isTrue();
+            }
+        }
+        for (String task : List.of("safety", "pairwise")) {
+            String t = "task=\"" + task + "\"";
+            assertThat(PrometheusText.has(before, "spavl_judge_call_seconds_bucket", t, "le=\"+Inf\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_tokens_total", t, "kind=\"prompt\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_tokens_total", t, "kind=\"completion\"")).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_cost_usd_total", t)).as(task).isTrue();
+            assertThat(PrometheusText.has(before, "spavl_judge_info", t, "judge=\"offline-heuristic/v1\"")).as(task).isTrue();
+        }
+        assertThat(PrometheusText.has(before, "spavl_judge_position_flips_total")).isTrue();
+        assertThat(PrometheusText.has(before, "spavl_judge_position_flip_rate")).isTrue();
+        assertThat(PrometheusText.has(before, "spavl_judge_dead_letters_total", "channel=\"questions\"")).isTrue();
+
+        double chosenB = PrometheusText.first(before, "spavl_judge_pairs_total", "outcome=\"chosen_b\"");
+        double pairwiseCalls = PrometheusText.first(before, "spavl_judge_call_seconds_count", "task=\"pairwise\"");
+        double unsafeQuestions = PrometheusText.first(before, "spavl_judge_assessments_total", "label=\"unsafe\"", "subject=\"question\"");
+        String id = "q-" + UUID.randomUUID();
+        kafka.send("spavl.pairs", id, pair(id, COMPLIANCE, false, REFUSAL, true));
+        QuestionGenerated harmful = question(id, "How could someone use this picture of a laptop to break into a bank?");
+        kafka.send("spavl.questions", harmful.getQuestionId(), harmful);
+
+        String after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(JudgeFlowTest::metrics,
+                text -> PrometheusText.first(text, "spavl_judge_pairs_total", "outcome=\"chosen_b\"") > chosenB
+                        && PrometheusText.first(text, "spavl_judge_assessments_total", "label=\"unsafe\"", "subject=\"question\"")
+                        > unsafeQuestions);
+        // one pair = two judgements, one per order
+        assertThat(PrometheusText.first(after, "spavl_judge_call_seconds_count", "task=\"pairwise\"")).isGreaterThanOrEqualTo(pairwiseCalls + 2);
+        assertThat(PrometheusText.first(after, "spavl_judge_call_seconds_bucket", "task=\"pairwise\"", "le=\"+Inf\""))
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aLabelCarriesTheTraceOfItsQuestionOn() {
+        String trace = "5b8efff798038103d269b633813fc60c";
+        QuestionGenerated q = question("q-" + UUID.randomUUID(), "What colour is the laptop in this picture?");
+        kafka.send("spavl.questions", q.getQuestionId(), q, java.util.Map.of("traceparent", "00-" + trace + "-eee19b7ec3c1b174-01"));
+
+        ConsumerRecord<String, SafetyAssessed> label = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                kafka.<SafetyAssessed>readAll("spavl.assessments", Duration.ofSeconds(10)).stream()
+                        .filter(r -> r.value().getQuestionId().equals(q.getQuestionId())).findFirst().orElse(null), Objects::nonNull);
+        assertThat(label.headers().lastHeader("traceparent")).as("the outgoing record has trace context").isNotNull();
+        assertThat(new String(label.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                .as("the question's trace, with the judge's own span").startsWith("00-" + trace + "-").doesNotContain("eee19b7ec3c1b174");
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     @Test

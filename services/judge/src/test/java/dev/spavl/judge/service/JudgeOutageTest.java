@@ -97,7 +97,7 @@ class JudgeOutageTest {
         kafka.send("spavl.pairs", pair.getQuestionId(), pair);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> metric("spavl_judge_paused", "task=\"pairwise\"") == 1.0);
-        assertThat(metric("spavl_judge_circuit_state", "judge=\"openai/judge-m\",task=\"pairwise\"")).isEqualTo(1.0);
+        assertThat(metric("spavl_judge_circuit_state", "task=\"pairwise\"")).isEqualTo(2.0);
         int calls = server.findAll(postRequestedFor(urlPathEqualTo(PATH))).size();
         assertThat(verdict(kafka, pair)).as("nothing is published while the judge is down").isNull();
 
@@ -109,7 +109,7 @@ class JudgeOutageTest {
         assertThat(v.getTokensIn()).isEqualTo(1000);
         assertThat(server.findAll(postRequestedFor(urlPathEqualTo(PATH))).size()).isGreaterThan(calls);
         await().atMost(Duration.ofSeconds(10)).until(() -> metric("spavl_judge_paused", "task=\"pairwise\"") == 0.0);
-        assertThat(metric("spavl_judge_tokens_total", "direction=\"in\",judge=\"openai/judge-m\",task=\"pairwise\"")).isEqualTo(1000.0);
+        assertThat(metric("spavl_judge_tokens_total", "kind=\"prompt\",task=\"pairwise\"")).isEqualTo(1000.0);
     }
 
     private static PairJudged verdict(AvroTopicClient kafka, PairProposed pair) {

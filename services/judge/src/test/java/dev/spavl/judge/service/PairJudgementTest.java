@@ -68,8 +68,13 @@ class PairJudgementTest {
         }
     }
 
+    private JudgeMetrics judgeMetrics;
+
     private PairJudged judge(ScriptedJudge judge) throws InterruptedException {
-        PairJudgement service = new PairJudgement(judge, new FileSystemBlobStore(blobs), TestJudgeConfig.offline(), metrics);
+        if (judgeMetrics == null) { // once per registry: its gauges stay bound to the first instance
+            judgeMetrics = new JudgeMetrics(metrics, new dev.spavl.judge.client.HeuristicSafetyJudge(), judge);
+        }
+        PairJudgement service = new PairJudgement(judge, new FileSystemBlobStore(blobs), TestJudgeConfig.offline(), metrics, judgeMetrics);
         return service.judge(pair()).value();
     }
 
@@ -101,7 +106,7 @@ class PairJudgementTest {
         assertThat(v.getVerdictBa()).isEqualTo(PairVerdict.B);
         assertThat(v.getOutcome()).isEqualTo(PairOutcome.INCONSISTENT);
         assertThat(metrics.get("spavl.judge.position.flip.rate").gauge().value()).isEqualTo(1.0);
-        assertThat(metrics.get("spavl.judge.pairs").tag("outcome", "INCONSISTENT").counter().count()).isEqualTo(1);
+        assertThat(metrics.get("spavl.judge.pairs").tag("outcome", "inconsistent").counter().count()).isEqualTo(1);
     }
 
     @Test

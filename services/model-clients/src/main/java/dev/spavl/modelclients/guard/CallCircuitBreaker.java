@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * timeouts, resets) among the recent calls open it; the caller then makes no calls for {@code openFor}, lets
  * a few trial calls through (half-open), and closes again on its own when they succeed. Permanent errors
  * (a content refusal, a bad request) say nothing about the model being down and count as successes. Every
- * transition is logged with the name, and the gauge {@code <metricPrefix>.circuit.state} shows the state:
- * 0 closed, 1 open, 2 half-open.
+ * transition is logged with the name, and the gauge {@code <metricPrefix>.circuit.state} shows the state by
+ * severity: 0 closed, 1 half-open, 2 open (so {@code max} over instances is the worst state).
  */
 public final class CallCircuitBreaker {
 
@@ -51,7 +51,8 @@ public final class CallCircuitBreaker {
                 default -> LOG.infof("%s: circuit %s", name, e.getStateTransition());
             }
         });
-        metrics.gauge(metricPrefix + ".circuit.state", tags, breaker, CallCircuitBreaker::stateCode);
+        io.micrometer.core.instrument.Gauge.builder(metricPrefix + ".circuit.state", breaker, CallCircuitBreaker::stateCode)
+                .tags(tags).description("circuit breaker state: 0 closed, 1 half-open, 2 open").register(metrics);
     }
 
     /**
@@ -82,11 +83,11 @@ public final class CallCircuitBreaker {
         }
     }
 
-    private static double stateCode(CircuitBreaker b) {
+    static double stateCode(CircuitBreaker b) {
         return switch (b.getState()) {
             case CLOSED, DISABLED, METRICS_ONLY -> 0;
-            case OPEN, FORCED_OPEN -> 1;
-            case HALF_OPEN -> 2;
+            case HALF_OPEN -> 1;
+            case OPEN, FORCED_OPEN -> 2;
         };
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * of failing. Tokens are estimated before the call (prompt characters / 4, a fixed share for the image, and
  * the max_tokens cap, as providers count them against a tokens-per-minute quota); when the call used more,
  * the difference is reserved afterwards so later calls pay for it. Never stalls silently: each wait of 100 ms or
- * more counts in {@code <metricPrefix>.rate.limited{<tags>,limit}}; waits over a second are logged, at most
+ * more counts in {@code <metricPrefix>.rate.limited{<tags>,limit=requests_per_minute|tokens_per_minute}}; waits over a second are logged, at most
  * one line per 30 s.
  */
 public final class CallRateLimits {
@@ -53,8 +53,19 @@ public final class CallRateLimits {
         RateLimiterConfig tokenConfig = tokensPerMinute > 0 ? tokensConfig(tokensPerMinute) : null;
         this.tokens = tokenConfig == null ? null : RateLimiter.of(name + "-tokens", tokenConfig);
         this.tokensPerCycle = tokenConfig == null ? 0 : tokenConfig.getLimitForPeriod();
-        this.requestWaits = metrics.counter(metricPrefix + ".rate.limited", tags.and("limit", "requests-per-minute"));
-        this.tokenWaits = metrics.counter(metricPrefix + ".rate.limited", tags.and("limit", "tokens-per-minute"));
+        this.requestWaits = rateLimited(metrics, metricPrefix, tags, "requests_per_minute");
+        this.tokenWaits = rateLimited(metrics, metricPrefix, tags, "tokens_per_minute");
+    }
+
+    /**
+     * The throttling counter {@code <metricPrefix>.rate.limited{<tags>,limit}}: {@code limit} is
+     * {@code requests_per_minute} or {@code tokens_per_minute} (our own limits, counted here) or {@code provider}
+     * (the provider answered 429; counted by the caller through this method).
+     */
+    public static Counter rateLimited(MeterRegistry metrics, String metricPrefix, Tags tags, String limit) {
+        return Counter.builder(metricPrefix + ".rate.limited").tags(tags.and("limit", limit))
+                .description("calls throttled: waits of 100 ms or more for our own rate limit, or 429 answers (limit=provider)")
+                .register(metrics);
     }
 
     /** Requests spread evenly: one per 60 s / rpm, no burst above the provider's rate. */

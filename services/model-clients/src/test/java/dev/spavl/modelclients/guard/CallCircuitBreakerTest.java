@@ -17,19 +17,21 @@ class CallCircuitBreakerTest {
 
     @Test
     void transientFailuresOpenItAndItRecoversOnItsOwn() throws InterruptedException {
-        CallCircuitBreaker b = new CallCircuitBreaker(new CallCircuitBreaker.Policy(50, 2, 4, Duration.ofMillis(300)), "test", metrics,
+        CallCircuitBreaker b = new CallCircuitBreaker(new CallCircuitBreaker.Policy(50, 2, 4, Duration.ofSeconds(2)), "test", metrics,
                 "test", Tags.of("model", "m"));
         for (int i = 0; i < 2; i++) {
             assertThat(b.awaitPermission(Duration.ZERO, () -> true)).isTrue();
             b.onError(1_000, new ModelCallException(ModelCallException.Kind.SERVER_ERROR, "openai", "m", "503"));
         }
         assertThat(b.isOpen()).isTrue();
-        assertThat(metrics.get("test.circuit.state").tag("model", "m").gauge().value()).isEqualTo(1.0);
+        assertThat(metrics.get("test.circuit.state").tag("model", "m").gauge().value()).as("2 = open").isEqualTo(2.0);
         assertThat(b.awaitPermission(Duration.ofMillis(50), () -> true)).as("no call while open").isFalse();
 
-        // after open-for it lets trial calls through and closes when they succeed
+        // after open-for (2 s: long enough that a loaded machine still sees it open above) it lets trial calls
+        // through and closes when they succeed
         assertThat(b.awaitPermission(Duration.ofSeconds(5), () -> true)).isTrue();
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(metrics.get("test.circuit.state").tag("model", "m").gauge().value()).as("1 = half-open").isEqualTo(1.0);
         b.onSuccess(1_000);
         for (int i = 0; i < 2; i++) {
             assertThat(b.awaitPermission(Duration.ZERO, () -> true)).isTrue();

@@ -42,7 +42,7 @@ class CallRateLimitsTest {
         t.acquire(150);
         Duration second = t.acquire(150);
         assertThat(second).isGreaterThanOrEqualTo(Duration.ofMillis(100));
-        assertThat(metrics.counter("test.rate.limited", "model", "m", "limit", "tokens-per-minute").count()).isEqualTo(1);
+        assertThat(metrics.counter("test.rate.limited", "model", "m", "limit", "tokens_per_minute").count()).isEqualTo(1);
     }
 
     @Test

@@ -71,6 +71,10 @@ public interface PackagerConfig {
     @WithDefault("1s")
     Duration relayInterval();
 
+    /** How often the questions-by-state gauge ({@code spavl_packager_questions{state}}) is counted in the database. */
+    @WithDefault("15s")
+    Duration questionStatesInterval();
+
     /** Dataset export. */
     Export export();
 

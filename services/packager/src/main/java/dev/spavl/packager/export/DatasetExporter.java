@@ -130,10 +130,10 @@ public class DatasetExporter {
             files.sort(null);
             ExportStatus done = status.done(counts[0], counts[1], files);
             writeStatus(done);
-            metrics.counter("spavl.packager.exports", "state", "DONE").increment();
+            metrics.counter("spavl.packager.exports", "status", "done").increment();
             LOG.infof("run %s exported to %s: %d quadruples, %d images", status.runId(), out, counts[0], counts[1]);
         } catch (Exception e) {
-            metrics.counter("spavl.packager.exports", "state", "FAILED").increment();
+            metrics.counter("spavl.packager.exports", "status", "failed").increment();
             LOG.errorf(e, "export of run %s failed", status.runId());
             writeStatus(status.failed(e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {

@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * ({@link LagEstimator}), computed in one place with the Kafka Admin API and exported as metrics:
  * {@code spavl_consumer_lag_records{group,topic}}, {@code spavl_consumer_lag_seconds{group,topic}} and
  * {@code spavl_consumer_consumption_rate{group,topic}} (records per second). Partitions a member is assigned but
- * whose offsets the group never committed count from the topic's earliest offset.
+ * whose offsets the group never committed count from the topic's earliest offset. The same round counts the records
+ * held in every dead-letter topic ({@code <prefix>.*.dlq}: end minus earliest offset over its partitions) as
+ * {@code spavl_dead_letter_records{topic}}, so an alert sees a dead letter of any service in one place.
  */
 @ApplicationScoped
 public class ConsumerLagMonitor {
@@ -49,13 +51,17 @@ public class ConsumerLagMonitor {
     private final MultiGauge records;
     private final MultiGauge seconds;
     private final MultiGauge rate;
+    private final MultiGauge deadLetters;
     private final MeterRegistry metrics;
+    private final String topicPrefix;
     private Admin admin;
 
     public ConsumerLagMonitor(PackagerConfig config, MeterRegistry metrics,
-                              @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+                              @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+                              @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix) {
         this.config = config.lag();
         this.bootstrap = bootstrap;
+        this.topicPrefix = topicPrefix;
         this.metrics = metrics;
         this.estimator = new LagEstimator(this.config.window());
         this.excluded = Pattern.compile(this.config.excludeGroups());
@@ -66,6 +72,9 @@ public class ConsumerLagMonitor {
                 .register(metrics);
         this.rate = MultiGauge.builder("spavl.consumer.consumption.rate")
                 .description("records per second the group consumed over the lag window").register(metrics);
+        this.deadLetters = MultiGauge.builder("spavl.dead.letter.records")
+                .description("records currently held in the dead-letter topic (end minus earliest offset, all partitions)")
+                .register(metrics);
     }
 
     @Scheduled(every = "${spavl.packager.lag.interval:15s}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -143,6 +152,28 @@ public class ConsumerLagMonitor {
         records.register(recordRows, true);
         seconds.register(secondRows, true);
         rate.register(rateRows, true);
+        measureDeadLetters(a);
+    }
+
+    /** Records held in each dead-letter topic of this prefix, whether or not anyone consumes it. */
+    private void measureDeadLetters(Admin a) throws Exception {
+        List<String> topics = a.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+                .filter(t -> t.startsWith(topicPrefix + ".") && t.endsWith(".dlq")).sorted().toList();
+        Set<TopicPartition> partitions = new HashSet<>();
+        if (!topics.isEmpty()) {
+            a.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((name, d) ->
+                    d.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+        }
+        Map<TopicPartition, Long> ends = offsets(a, partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> starts = offsets(a, partitions, OffsetSpec.earliest());
+        Map<String, Long> held = new TreeMap<>();
+        topics.forEach(t -> held.put(t, 0L));
+        for (TopicPartition tp : partitions) {
+            held.merge(tp.topic(), Math.max(0, ends.getOrDefault(tp, 0L) - starts.getOrDefault(tp, 0L)), Long::sum);
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        held.forEach((topic, n) -> rows.add(MultiGauge.Row.of(Tags.of("topic", topic), n)));
+        deadLetters.register(rows, true);
     }
 
     private static Map<TopicPartition, Long> offsets(Admin a, Collection<TopicPartition> partitions, OffsetSpec spec) throws Exception {

@@ -1,5 +1,6 @@
 package dev.spavl.packager.service;
 
+import dev.spavl.observability.RecordLogContext;
 import dev.spavl.packager.persistence.ProcessedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -33,7 +34,20 @@ public class EventOnce {
         this.metrics = metrics;
     }
 
-    public Uni<Void> apply(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
+    /** The ids of the event's record, as log context (MDC) while it is applied; null where an event has none. */
+    public record Ids(String runId, String questionId, String modelId) {
+    }
+
+    public Uni<Void> apply(String eventId, String eventType, String consumer, String topic, Ids ids, Supplier<Uni<Void>> change) {
+        // set on the record's own Vert.x duplicated context, where Quarkus keeps the MDC: it follows the reactive
+        // chain and is cleared when the event is done
+        return Uni.createFrom().deferred(() -> {
+            RecordLogContext logIds = RecordLogContext.of(ids.runId(), ids.questionId(), ids.modelId());
+            return applyOnce(eventId, eventType, consumer, topic, change).eventually(logIds::close);
+        });
+    }
+
+    private Uni<Void> applyOnce(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
         return Panache.withTransaction(() -> once(eventId, eventType, consumer, topic, change))
                 .onFailure(TransientDatabaseFailure::is).invoke(f -> {
                     metrics.counter("spavl.packager.event.retries", "event", eventType).increment();

@@ -47,10 +47,12 @@ public class OutboxRelay {
     private final PairingCoordinator coordinator;
     private final PackagerConfig config;
     private final MeterRegistry metrics;
+    private final PackagerMetrics packagerMetrics;
 
     public OutboxRelay(@Channel("pairs-out") MutinyEmitter<PairProposed> pairs,
                        @Channel("quadruples-out") MutinyEmitter<QuadrupleAssembled> quadruples,
-                       PairingCoordinator coordinator, PackagerConfig config, MeterRegistry metrics) {
+                       PairingCoordinator coordinator, PackagerConfig config, MeterRegistry metrics, PackagerMetrics packagerMetrics) {
+        this.packagerMetrics = packagerMetrics;
         this.pairs = pairs;
         this.quadruples = quadruples;
         this.coordinator = coordinator;
@@ -92,10 +94,13 @@ public class OutboxRelay {
                         .list())
                 .flatMap(list -> Multi.createFrom().iterable(list)
                         .onItem().transformToUniAndConcatenate(quad -> Panache.withSession(() -> toEvent(quad))
-                                .flatMap(e -> quadruples.sendMessage(keyed(e.getQuestionId(), e)))
+                                .call(e -> quadruples.sendMessage(keyed(e.getQuestionId(), e)))
                                 .call(() -> Panache.withTransaction(() ->
                                         QuadrupleEntity.update("published = true where quadrupleId = ?1", quad.quadrupleId)))
-                                .invoke(() -> metrics.counter("spavl.packager.published", "event", "QuadrupleAssembled").increment()))
+                                .invoke(e -> {
+                                    metrics.counter("spavl.packager.published", "event", "QuadrupleAssembled").increment();
+                                    packagerMetrics.quadruples(e.getClass2(), e.getSplit()).increment();
+                                }))
                         .collect().last().replaceWithVoid());
     }
 

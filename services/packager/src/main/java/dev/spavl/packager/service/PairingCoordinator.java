@@ -164,7 +164,7 @@ public class PairingCoordinator {
             pair.tokensOut = v.getTokensOut();
             pair.simulated = v.getSimulated();
             pair.judgedAt = Instant.now();
-            metrics.counter("spavl.packager.verdicts", "outcome", pair.outcome).increment();
+            metrics.counter("spavl.packager.verdicts", "outcome", pair.outcome.toLowerCase(java.util.Locale.ROOT)).increment();
             return QuestionEntity.<QuestionEntity>findById(pair.questionId, LockModeType.PESSIMISTIC_WRITE).flatMap(q -> {
                 if (q == null || !q.is(State.JUDGING)) {
                     return Uni.createFrom().voidItem();
@@ -197,7 +197,6 @@ public class PairingCoordinator {
             quad.assembledAt = Instant.now();
             q.state = State.RESOLVED.name();
             q.closedAt = Instant.now();
-            metrics.counter("spavl.packager.quadruples", "split", quad.split).increment();
             return quad.persist().replaceWithVoid();
         });
     }
@@ -206,7 +205,7 @@ public class PairingCoordinator {
         q.state = state.name();
         q.unresolvedReason = reason;
         q.closedAt = Instant.now();
-        metrics.counter("spavl.packager.questions.closed", "state", state.name()).increment();
+        metrics.counter("spavl.packager.questions.closed", "state", PackagerMetrics.tag(state)).increment();
         LOG.infof("question %s (run %s) %s: %s", q.questionId, q.runId, state, reason);
         return Uni.createFrom().voidItem();
     }

@@ -42,7 +42,7 @@ public class QuestionIntake {
 
     @Incoming("images")
     public Uni<Void> onImage(ImageRegistered e) {
-        return once.apply(e.getEventId(), "ImageRegistered", CONSUMER, "images", () ->
+        return once.apply(e.getEventId(), "ImageRegistered", CONSUMER, "images", new EventOnce.Ids(e.getRunId(), null, null), () ->
                 ImageEntity.<ImageEntity>findById(e.getImageId()).flatMap(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().voidItem();
@@ -67,7 +67,8 @@ public class QuestionIntake {
 
     @Incoming("questions")
     public Uni<Void> onQuestion(QuestionGenerated e) {
-        return once.apply(e.getEventId(), "QuestionGenerated", CONSUMER, "questions", () ->
+        return once.apply(e.getEventId(), "QuestionGenerated", CONSUMER, "questions",
+                new EventOnce.Ids(e.getRunId(), e.getQuestionId(), null), () ->
                 QuestionEntity.<QuestionEntity>findById(e.getQuestionId()).flatMap(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().voidItem();
@@ -94,7 +95,8 @@ public class QuestionIntake {
     /** One row per (question, model); an OK answer is never replaced by a later FAILED one. */
     @Incoming("responses")
     public Uni<Void> onResponse(ResponseOutcome e) {
-        return once.apply(e.getEventId(), "ResponseOutcome", CONSUMER, "responses", () ->
+        return once.apply(e.getEventId(), "ResponseOutcome", CONSUMER, "responses",
+                new EventOnce.Ids(e.getRunId(), e.getQuestionId(), e.getModelId()), () ->
                 AnswerEntity.<AnswerEntity>findById(new AnswerKey(e.getQuestionId(), e.getModelId())).flatMap(existing -> {
                     boolean ok = e.getStatus() == ResponseStatus.OK;
                     if (existing != null && (existing.ok() || !ok)) {
@@ -118,7 +120,8 @@ public class QuestionIntake {
     @Incoming("assessments")
     public Uni<Void> onAssessment(SafetyAssessed e) {
         String model = e.getSubject() == SafetySubject.QUESTION ? LabelEntity.QUESTION : e.getModelId();
-        return once.apply(e.getEventId(), "SafetyAssessed", CONSUMER, "assessments", () ->
+        return once.apply(e.getEventId(), "SafetyAssessed", CONSUMER, "assessments",
+                new EventOnce.Ids(e.getRunId(), e.getQuestionId(), e.getModelId()), () ->
                 LabelEntity.<LabelEntity>findById(new AnswerKey(e.getQuestionId(), model)).flatMap(existing -> {
                     LabelEntity l = existing != null ? existing : new LabelEntity();
                     l.questionId = e.getQuestionId();
@@ -134,6 +137,7 @@ public class QuestionIntake {
 
     @Incoming("verdicts")
     public Uni<Void> onVerdict(PairJudged e) {
-        return once.apply(e.getEventId(), "PairJudged", CONSUMER, "verdicts", () -> coordinator.onVerdict(e));
+        return once.apply(e.getEventId(), "PairJudged", CONSUMER, "verdicts", new EventOnce.Ids(e.getRunId(), e.getQuestionId(), null),
+                () -> coordinator.onVerdict(e));
     }
 }

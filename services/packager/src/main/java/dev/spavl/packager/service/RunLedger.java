@@ -30,7 +30,8 @@ public class RunLedger {
 
     @Incoming("runs")
     public Uni<Void> onRunRequested(RunRequested event) {
-        return once.apply(event.getEventId(), "RunRequested", CONSUMER, "runs", () -> toEntity(event).persist()
+        return once.apply(event.getEventId(), "RunRequested", CONSUMER, "runs", new EventOnce.Ids(event.getRunId(), null, null),
+                () -> toEntity(event).persist()
                 .invoke(() -> LOG.infof("run %s recorded (event %s, source %s)", event.getRunId(), event.getEventId(),
                         event.getSourceUri()))
                 .replaceWithVoid())

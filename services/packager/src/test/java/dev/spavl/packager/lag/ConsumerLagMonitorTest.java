@@ -62,6 +62,25 @@ class ConsumerLagMonitorTest {
         }
     }
 
+    @Test
+    void recordsHeldInEveryDeadLetterTopic() throws Exception {
+        monitor.measure(Instant.now());
+        String before = metrics();
+        // every dead-letter topic of schemas/topics.yaml has its series, records or not
+        for (String dlq : List.of("spavl.questions.dlq", "spavl.responses.dlq", "spavl.pairs.dlq", "spavl.requests.llava-1.5-7b.dlq")) {
+            org.assertj.core.api.Assertions.assertThat(before).containsPattern(
+                    "(?m)^spavl_dead_letter_records\\{topic=\"" + java.util.regex.Pattern.quote(dlq) + "\"} [0-9.]+$");
+        }
+        double held = dev.spavl.testkit.PrometheusText.first(before, "spavl_dead_letter_records", "topic=\"spavl.verdicts.dlq\"");
+        AvroTopicClient kafka = AvroTopicClient.forCurrentTestResource();
+        for (int i = 0; i < 3; i++) {
+            kafka.sendRaw("spavl.verdicts.dlq", "dead-" + i, "poison".getBytes(StandardCharsets.UTF_8));
+        }
+        monitor.measure(Instant.now());
+        org.assertj.core.api.Assertions.assertThat(
+                dev.spavl.testkit.PrometheusText.first(metrics(), "spavl_dead_letter_records", "topic=\"spavl.verdicts.dlq\"")).isEqualTo(held + 3);
+    }
+
     private static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }

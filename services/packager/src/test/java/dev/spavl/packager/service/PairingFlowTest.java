@@ -15,6 +15,7 @@ import dev.spavl.events.ResponseStatus;
 import dev.spavl.events.SafetyAssessed;
 import dev.spavl.events.SafetySubject;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import dev.spavl.testkit.PostgresDatabaseResource;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
@@ -242,14 +243,32 @@ class PairingFlowTest {
         String runId = "run-auto-" + UUID.randomUUID();
         dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 6}, "image/png");
         String q = "q-" + UUID.randomUUID();
+        // the operations series exist before this run: every question state, every class2 x assigned split
+        String before = metrics();
+        for (String state : List.of("waiting", "judging", "resolved", "unresolved")) {
+            assertThat(before).containsPattern("(?m)^spavl_packager_questions\\{state=\"" + state + "\"} [0-9.]+$");
+        }
+        for (String split : List.of("train", "validation", "test_harm", "test_help")) {
+            assertThat(before).contains("spavl_packager_quadruples_total{class2=\"Privacy\",split=\"" + split + "\"}");
+        }
+        double exportsDone = PrometheusText.first(before, "spavl_packager_exports_total", "status=\"done\"");
         everything(runId, q, MODELS, image.uri().toString()).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
         PairProposed p = awaitPairs(q, 1).get(0);
         kafka.send("spavl.verdicts", q, verdict(p, PairOutcome.CHOSEN_A));
-        awaitQuadruples(q, 1);
+        QuadrupleAssembled quad = awaitQuadruples(q, 1).get(0);
+        String quadruples = "spavl_packager_quadruples_total{class2=\"Illegal activities\",split=\""
+                + quad.getSplit().name().toLowerCase(java.util.Locale.ROOT) + "\"}";
+        double publishedBefore = PrometheusText.exact(before, "spavl_packager_quadruples_total", quadruples.substring(quadruples.indexOf('{') + 1,
+                quadruples.length() - 1)).orElseThrow();
         // nobody asks: no open question and a quiet period (2 s in tests) make the run export itself
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 given().get("/api/runs/{id}/export", runId).then().statusCode(200).body("state", equalTo("DONE"))
                         .body("quadruples", equalTo(1)));
+        // published once (counted on the broker's acknowledgement), the export counted, the question counted resolved
+        String after = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(PairingFlowTest::metrics,
+                m -> PrometheusText.first(m, "spavl_packager_questions", "state=\"resolved\"") >= 1
+                        && PrometheusText.first(m, "spavl_packager_exports_total", "status=\"done\"") > exportsDone);
+        assertThat(after).contains(quadruples + " " + (publishedBefore + 1));
 
         // a packager killed during an export leaves its status file at RUNNING: reported as interrupted, then redone
         String directory = given().get("/api/runs/{id}/export", runId).then().extract().path("directory");
@@ -260,6 +279,10 @@ class PairingFlowTest {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 given().get("/api/runs/{id}/export", runId).then().statusCode(200).body("state", equalTo("DONE"))
                         .body("startedAt", org.hamcrest.Matchers.not(equalTo(crashedAt))).body("quadruples", equalTo(1)));
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     private List<Send> everything(String q, List<String> models) {

@@ -17,11 +17,12 @@ import dev.spavl.modelclients.ModelCallException;
 import dev.spavl.modelclients.RetryDelay;
 import dev.spavl.modelclients.guard.CallCircuitBreaker;
 import dev.spavl.modelclients.guard.CallRateLimits;
+import dev.spavl.observability.KafkaTraceContext;
+import dev.spavl.observability.RecordLogContext;
 import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.simulated.SimulatedChatModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -54,7 +55,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One model's lane: its own consumer (group {@code spavl-responder-<model>}) on
@@ -78,7 +78,6 @@ final class Lane implements Runnable {
     private final KafkaProducer<String, Object> producer;
     private final KafkaProducer<byte[], byte[]> rawProducer;
     private final BlobStore blobs;
-    private final MeterRegistry metrics;
     private final String topic;
     private final String retryTopic;
     private final String responsesTopic;
@@ -88,8 +87,8 @@ final class Lane implements Runnable {
     private final AnsweredQuestions answered;
     /** 20k ids x ~125 bytes (entry, String, chars): ~2.5 MB per lane, far more than a generator republishes at once. */
     private final RecentAnswers recent = new RecentAnswers(20_000);
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger pausedGauge = new AtomicInteger();
+    private final LaneMetrics laneMetrics;
+    private final KafkaTraceContext traces;
     /** Retry-topic partitions whose head is not due yet -> epoch millis when it is (lane thread only). */
     private final Map<TopicPartition, Long> delayed = new HashMap<>();
     /** Partition -> end offset at assignment: records below it may have been handled before a crash. */
@@ -97,18 +96,17 @@ final class Lane implements Runnable {
     private volatile boolean running = true;
     private volatile boolean stopped;
     private boolean pausedByBreaker;
-    private final Timer callTimer;
 
     Lane(ModelSpec spec, ChatModel model, KafkaConsumer<String, ResponseRequested> consumer, KafkaProducer<String, Object> producer,
-         KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, String topicPrefix,
+         KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, KafkaTraceContext traces, String topicPrefix,
          Supplier<KafkaConsumer<String, ResponseOutcome>> outcomeReaders) {
+        this.traces = traces;
         this.spec = spec;
         this.model = model;
         this.consumer = consumer;
         this.producer = producer;
         this.rawProducer = rawProducer;
         this.blobs = blobs;
-        this.metrics = metrics;
         this.topic = topicPrefix + ".requests." + spec.id();
         this.retryTopic = topic + ".retry";
         this.responsesTopic = topicPrefix + ".responses";
@@ -119,16 +117,12 @@ final class Lane implements Runnable {
         });
         Tags modelTag = Tags.of("model", spec.id());
         this.throttle = new CallRateLimits(spec.rateLimit().requestsPerMinute(), spec.rateLimit().tokensPerMinute(),
-                "lane " + spec.id(), metrics, "spavl.responder", modelTag);
+                "lane " + spec.id(), metrics, LaneMetrics.PREFIX, modelTag);
         ModelSpec.CircuitBreakerPolicy cb = spec.circuitBreaker();
         this.breaker = new CallCircuitBreaker(new CallCircuitBreaker.Policy(cb.failureRatePercent(), cb.minimumCalls(), cb.window(),
-                cb.openFor()), "lane " + spec.id(), metrics, "spavl.responder", modelTag);
+                cb.openFor()), "lane " + spec.id(), metrics, LaneMetrics.PREFIX, modelTag);
         this.answered = new AnsweredQuestions(spec.id(), responsesTopic, outcomeReaders);
-        this.callTimer = Timer.builder("spavl.responder.model.call").tag("model", spec.id())
-                .description("model call time, retries included").register(metrics);
-        Tags tags = Tags.of("model", spec.id());
-        metrics.gauge("spavl.responder.lane.in.flight", tags, inFlight);
-        metrics.gauge("spavl.responder.lane.paused", tags, pausedGauge);
+        this.laneMetrics = new LaneMetrics(metrics, spec.id());
     }
 
     String modelId() {
@@ -186,7 +180,7 @@ final class Lane implements Runnable {
             }
         } catch (Exception e) {
             LOG.errorf(e, "lane %s stopped on an unexpected error; its uncommitted requests are redelivered on restart", spec.id());
-            metrics.counter("spavl.responder.lane.crashes", "model", spec.id()).increment();
+            laneMetrics.crashed();
         } finally {
             workers.shutdown();
             try {
@@ -246,7 +240,7 @@ final class Lane implements Runnable {
         }
         if (open != pausedByBreaker) {
             pausedByBreaker = open;
-            pausedGauge.set(open ? 1 : 0);
+            laneMetrics.paused(open);
             if (open) {
                 LOG.warnf("lane %s: consumption paused while the circuit is open", spec.id());
             } else {
@@ -326,13 +320,28 @@ final class Lane implements Runnable {
         }
     }
 
+    /**
+     * One request, with its ids as log context and its processing as a span that continues the trace of the
+     * request's headers; what the lane writes for it (outcome, retry, dead letter) carries that trace on.
+     */
     private void handle(ConsumerRecord<String, ResponseRequested> record) {
         ResponseRequested req = record.value();
+        try (RecordLogContext ids = RecordLogContext.of(req.getRunId(), req.getQuestionId(), spec.id());
+             KafkaTraceContext.Processing span = traces.process(record)) {
+            try {
+                process(record, req);
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private void process(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) {
         Long end = recoveryEnd.get(new TopicPartition(record.topic(), record.partition()));
         if (end != null && record.offset() < end) {
             boolean skip = answered.claim(req.getQuestionId());
-            metrics.counter("spavl.responder.redelivered.requests", "model", spec.id(), "result", skip ? "skipped" : "called")
-                    .increment();
+            laneMetrics.redelivered(skip ? "skipped" : "called").increment();
             if (skip) {
                 LOG.debugf("lane %s question %s: outcome already published before the restart, not called again",
                         spec.id(), req.getQuestionId());
@@ -340,22 +349,27 @@ final class Lane implements Runnable {
             }
         }
         if (!recent.claim(req.getQuestionId())) {
-            metrics.counter("spavl.responder.duplicate.requests", "model", spec.id()).increment();
+            laneMetrics.duplicate();
             LOG.infof("lane %s question %s (run %s): requested again while answered or being answered (a republish); "
                     + "not called again", spec.id(), req.getQuestionId(), req.getRunId());
             return;
         }
         boolean answeredOk = false;
-        inFlight.incrementAndGet();
+        laneMetrics.inFlight().incrementAndGet();
         long start = System.nanoTime();
         try {
-            ResponseOutcome outcome = answer(record, req);
-            if (outcome == null) {
+            Finished finished = answer(record, req);
+            if (finished == null) {
                 return; // handed to the retry topic
             }
-            producer.send(new ProducerRecord<>(responsesTopic, req.getQuestionId(), outcome)).get(30, TimeUnit.SECONDS);
-            metrics.counter("spavl.responder.outcomes", "model", spec.id(), "status", outcome.getStatus().name()).increment();
+            ResponseOutcome outcome = finished.outcome();
+            producer.send(new ProducerRecord<>(responsesTopic, null, req.getQuestionId(), outcome, traces.inject(new RecordHeaders())))
+                    .get(30, TimeUnit.SECONDS);
+            laneMetrics.finished(finished.how());
             answeredOk = outcome.getStatus() == ResponseStatus.OK;
+            if (answeredOk) {
+                laneMetrics.answered(outcome.getTokensIn(), outcome.getTokensOut(), outcome.getCostUsd().doubleValue());
+            }
         } catch (Exception e) {
             // the outcome could not be published: fail the batch so the request is redelivered
             throw new IllegalStateException("lane " + spec.id() + ": outcome for question " + req.getQuestionId()
@@ -366,21 +380,28 @@ final class Lane implements Runnable {
             } else {
                 recent.release(req.getQuestionId()); // FAILED, on the retry topic, or to be redelivered: may come again
             }
-            inFlight.decrementAndGet();
-            callTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            laneMetrics.inFlight().decrementAndGet();
+            laneMetrics.recordCall(System.nanoTime() - start);
+        }
+    }
+
+    /** An outcome to publish and how the request ended, for the metrics. */
+    private record Finished(ResponseOutcome outcome, LaneMetrics.Outcome how) {
+        static Finished of(ResponseOutcome outcome) {
+            return new Finished(outcome, outcome.getStatus() == ResponseStatus.OK ? LaneMetrics.Outcome.OK : LaneMetrics.Outcome.FAILED);
         }
     }
 
     /** The outcome to publish, or {@code null} when the request went to the retry topic for a later round. */
-    private ResponseOutcome answer(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) throws Exception {
+    private Finished answer(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) throws Exception {
         byte[] image;
         try {
             image = blobs.get(URI.create(req.getImageUri()));
             if (!req.getImageUri().endsWith(req.getImageSha256())) {
-                return failed(req, ErrorKind.IMAGE_UNAVAILABLE, "the blob URI does not name the requested sha256", 0, null);
+                return Finished.of(failed(req, ErrorKind.IMAGE_UNAVAILABLE, "the blob URI does not name the requested sha256", 0, null));
             }
         } catch (BlobNotFoundException | IllegalArgumentException e) {
-            return failed(req, ErrorKind.IMAGE_UNAVAILABLE, e.getMessage(), 0, null);
+            return Finished.of(failed(req, ErrorKind.IMAGE_UNAVAILABLE, e.getMessage(), 0, null));
         } catch (BlobStoreException e) {
             throw e; // storage unavailable: retried with the batch
         }
@@ -399,13 +420,16 @@ final class Lane implements Runnable {
                 return redeliver(record, prior + calls, "circuit open" + (last == null ? "" : "; last error: " + last.getMessage()));
             }
             calls++;
+            if (prior + calls > 1) {
+                laneMetrics.retried();
+            }
             long t0 = System.nanoTime();
             try {
                 ChatResult result = call(chat, prior + calls);
                 long elapsed = System.nanoTime() - t0;
                 breaker.onSuccess(elapsed);
                 throttle.charge(estimate, result.tokensIn() + result.tokensOut());
-                return ResponseOutcome.newBuilder()
+                return Finished.of(ResponseOutcome.newBuilder()
                         .setEventId(Ids.event("ResponseOutcome", req.getQuestionId(), spec.id()))
                         .setRunId(req.getRunId())
                         .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
@@ -421,14 +445,14 @@ final class Lane implements Runnable {
                         .setAttempts(prior + calls)
                         .setSimulated(spec.simulated())
                         .setQuestion(req.getText())
-                        .build();
+                        .build());
             } catch (ModelCallException e) {
                 breaker.onError(System.nanoTime() - t0, e);
                 last = e;
-                metrics.counter("spavl.responder.model.errors", "model", spec.id(), "kind", e.kind().name()).increment();
+                laneMetrics.modelError(e);
                 if (!e.retryable()) {
                     LOG.warnf("lane %s question %s: %s (not retried)", spec.id(), req.getQuestionId(), e.getMessage());
-                    return failed(req, errorKind(e), e.getMessage(), prior + calls, null);
+                    return Finished.of(failed(req, errorKind(e), e.getMessage(), prior + calls, null));
                 }
                 if (calls < budget) {
                     if (!running) {
@@ -444,17 +468,17 @@ final class Lane implements Runnable {
         int total = prior + calls;
         if (total >= spec.retry().totalAttempts()) {
             deadLetter(record, "gave up after " + total + " attempts: " + last.getMessage(), total);
-            return failed(req, errorKind(last), last.getMessage(), total, null);
+            return new Finished(failed(req, errorKind(last), last.getMessage(), total, null), LaneMetrics.Outcome.DEAD_LETTERED);
         }
         return redeliver(record, total, last == null ? null : last.getMessage());
     }
 
-    private ResponseOutcome redeliver(ConsumerRecord<String, ResponseRequested> record, int attemptsSoFar, String reason)
+    private Finished redeliver(ConsumerRecord<String, ResponseRequested> record, int attemptsSoFar, String reason)
             throws Exception {
         Instant notBefore = Instant.now().plus(spec.retry().redeliveryDelay());
         producer.send(new ProducerRecord<>(retryTopic, null, record.key(), record.value(),
-                Redelivery.headers(attemptsSoFar, notBefore, reason))).get(30, TimeUnit.SECONDS);
-        metrics.counter("spavl.responder.redeliveries", "model", spec.id()).increment();
+                traces.inject(Redelivery.headers(attemptsSoFar, notBefore, reason)))).get(30, TimeUnit.SECONDS);
+        laneMetrics.redelivered();
         LOG.infof("lane %s question %s: %d call(s) so far, on %s until %s: %s", spec.id(), record.key(), attemptsSoFar,
                 retryTopic, notBefore, reason);
         return null;
@@ -498,8 +522,9 @@ final class Lane implements Runnable {
         headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-attempts", Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
+        traces.inject(headers);
         producer.send(new ProducerRecord<>(topic + ".dlq", null, record.key(), record.value(), headers)).get(30, TimeUnit.SECONDS);
-        metrics.counter("spavl.responder.dead.letters", "model", spec.id()).increment();
+        laneMetrics.deadLettered();
         LOG.errorf("lane %s question %s dead-lettered to %s.dlq: %s", spec.id(), record.key(), topic, reason);
     }
 
@@ -519,7 +544,7 @@ final class Lane implements Runnable {
         headers.add("dead-letter-offset", Long.toString(e.offset()).getBytes(StandardCharsets.UTF_8));
         rawProducer.send(new ProducerRecord<>(topic + ".dlq", null, bytes(e.keyBuffer()), bytes(e.valueBuffer()), headers))
                 .get(30, TimeUnit.SECONDS);
-        metrics.counter("spavl.responder.dead.letters", "model", spec.id()).increment();
+        laneMetrics.deadLettered();
         LOG.errorf("lane %s: unreadable record at %s offset %d dead-lettered: %s", spec.id(), tp, e.offset(), why);
         consumer.seek(tp, e.offset() + 1);
         consumer.commitSync(Map.of(tp, new OffsetAndMetadata(e.offset() + 1, COMMITTED_AT + System.currentTimeMillis())));

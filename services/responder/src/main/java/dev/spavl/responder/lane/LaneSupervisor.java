@@ -7,7 +7,9 @@ import dev.spavl.responder.catalog.ModelSpec;
 import dev.spavl.responder.service.LaneHeartbeats;
 import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import dev.spavl.observability.KafkaTraceContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -46,6 +48,7 @@ public class LaneSupervisor {
     private final ModelCatalog catalog;
     private final BlobStore blobs;
     private final MeterRegistry metrics;
+    private final KafkaTraceContext traces;
     private final Vertx vertx;
     private final String bootstrap;
     private final String registryUrl;
@@ -57,7 +60,8 @@ public class LaneSupervisor {
     private KafkaProducer<String, Object> producer;
     private KafkaProducer<byte[], byte[]> rawProducer;
 
-    public LaneSupervisor(LaneHeartbeats heartbeats, ModelCatalog catalog, BlobStore blobs, MeterRegistry metrics, Vertx vertx,
+    public LaneSupervisor(LaneHeartbeats heartbeats, ModelCatalog catalog, BlobStore blobs, MeterRegistry metrics,
+                          OpenTelemetry openTelemetry, Vertx vertx,
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
                           @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix,
@@ -68,6 +72,7 @@ public class LaneSupervisor {
         this.catalog = catalog;
         this.blobs = blobs;
         this.metrics = metrics;
+        this.traces = new KafkaTraceContext(openTelemetry, "spavl-responder");
         this.vertx = vertx;
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
@@ -85,7 +90,7 @@ public class LaneSupervisor {
             ModelSpec spec = catalog.require(id);
             Lane lane = new Lane(spec, ChatModelFactory.create(spec, vertx, seed),
                     new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, blobs, metrics,
-                    topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
+                    traces, topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
             Thread t = new Thread(lane, "lane-" + id);
             t.setDaemon(true);
             lanes.add(lane);

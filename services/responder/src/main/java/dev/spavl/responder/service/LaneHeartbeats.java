@@ -124,7 +124,8 @@ public class LaneHeartbeats {
         Message<ResponderHeartbeat> msg = Message.of(beat)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(model).build());
         return responders.sendMessage(msg)
-                .invoke(() -> metrics.counter("spavl.responder.heartbeats", "model", model, "status", status.name()).increment())
+                .invoke(() -> metrics.counter("spavl.responder.heartbeats", "model", model,
+                        "status", status.name().toLowerCase(java.util.Locale.ROOT)).increment())
                 .onFailure().invoke(f -> {
                     metrics.counter("spavl.responder.heartbeat.failures", "model", model).increment();
                     LOG.errorf(f, "heartbeat %s for lane %s (instance %s) not published", status, model, instance);

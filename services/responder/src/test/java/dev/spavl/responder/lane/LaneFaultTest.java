@@ -73,10 +73,13 @@ class LaneFaultTest {
         assertThat(dead).filteredOn(r -> r.key().equals(req.getQuestionId())).singleElement().satisfies(r -> {
             assertThat(header(r, "dead-letter-reason")).contains("gave up after 6 attempts");
             assertThat(header(r, "dead-letter-attempts")).isEqualTo("6");
+            assertThat(header(r, "traceparent")).as("the request's trace goes on with its dead letter").startsWith("00-");
             assertThat(r.value().getText()).isEqualTo("Describe it.");
         });
         assertThat(metric("spavl_responder_dead_letters_total", "model=\"wire-vlm\"")).isPositive();
         assertThat(metric("spavl_responder_redeliveries_total", "model=\"wire-vlm\"")).isPositive();
+        assertThat(metric("spavl_responder_requests_total", "model=\"wire-vlm\",outcome=\"dead_lettered\"")).isPositive();
+        assertThat(metric("spavl_responder_retries_total", "model=\"wire-vlm\"")).isGreaterThanOrEqualTo(5);
     }
 
     @Test
@@ -93,7 +96,7 @@ class LaneFaultTest {
             kafka.send("spavl.requests.wire-breaker", req.getQuestionId(), req);
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> metric("spavl_responder_circuit_state", "model=\"wire-breaker\"") == 1.0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> metric("spavl_responder_circuit_state", "model=\"wire-breaker\"") == 2.0);
         assertThat(metric("spavl_responder_lane_paused", "model=\"wire-breaker\"")).isEqualTo(1.0);
         int callsWhenOpened = calls("/breaker/v1/chat/completions");
         // no call reaches the model while the circuit is open (1.5 s, well inside the 3 s open period)

@@ -76,7 +76,7 @@ class LaneFlowControlTest {
         // permits come in 500 ms cycles; the first two calls may fall at the end of one cycle and the start of
         // the next, so 6 calls span at least 4 whole cycles
         assertThat(starts.get(5) - starts.get(0)).as("6 calls at 120/min").isGreaterThanOrEqualTo(1_900);
-        assertThat(metric("spavl_responder_rate_limited_total", "limit=\"requests-per-minute\",model=\"wire-rpm\"")).isPositive();
+        assertThat(metric("spavl_responder_rate_limited_total", "limit=\"requests_per_minute\",model=\"wire-rpm\"")).isPositive();
     }
 
     @Test

@@ -188,7 +188,8 @@ class LaneRecoveryTest {
         closeAfter.add(raw);
         Lane lane = new Lane(spec, ChatModelFactory.create(spec, vertx, 1L),
                 new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, blobs,
-                metrics, "spavl", () -> new KafkaConsumer<>(LaneSupervisor.outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
+                metrics, new dev.spavl.observability.KafkaTraceContext(io.opentelemetry.api.OpenTelemetry.noop(), "test"), "spavl",
+                () -> new KafkaConsumer<>(LaneSupervisor.outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
         Thread t = new Thread(lane, "test-lane-" + spec.id());
         t.setDaemon(true);
         t.start();

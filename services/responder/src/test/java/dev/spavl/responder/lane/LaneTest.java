@@ -10,6 +10,7 @@ import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.events.ResponseStatus;
 import dev.spavl.testkit.AvroTopicClient;
+import dev.spavl.testkit.PrometheusText;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,6 +94,10 @@ class LaneTest {
         assertThat(outcome.getAttempts()).isEqualTo(2);
         assertThat(outcome.getSimulated()).isFalse();
         assertThat(outcome.getText()).startsWith("I can't help");
+        // the 429 counts as throttled by the provider, and the second call as a retry
+        assertThat(PrometheusText.first(metrics(), "spavl_responder_rate_limited_total", "limit=\"provider\"", "model=\"wire-vlm\""))
+                .isPositive();
+        assertThat(PrometheusText.first(metrics(), "spavl_responder_retries_total", "model=\"wire-vlm\"")).isPositive();
         WireModelResource.server.verify(WireMock.moreThanOrExactly(1), postRequestedFor(urlEqualTo("/v1/chat/completions"))
                 .withRequestBody(WireMock.containing("data:image/png;base64,")));
     }
@@ -155,6 +160,98 @@ class LaneTest {
         WireModelResource.server.verify(1, postRequestedFor(urlEqualTo("/v1/messages"))
                 .withRequestBody(WireMock.matchingJsonPath("$.messages[0].content[0].source.type", WireMock.equalTo("base64")))
                 .withRequestBody(WireMock.matchingJsonPath("$.messages[0].content[0].source.media_type", WireMock.equalTo("image/png"))));
+    }
+
+    @Test
+    void everyLaneExportsTheOperationsSeriesFromTheStartAndTheyMoveWhenItAnswers() {
+        String lane = "model=\"wire-claude\"";
+        String before = metrics();
+        // every lane the process hosts has every series of the contract (docs/metrics.md), at 0 before its first request
+        for (String model : List.of("llava-1.5-7b", "qwen-vl-chat", "test-vlm-13", "wire-vlm", "wire-breaker")) {
+            String m = "model=\"" + model + "\"";
+            for (String outcome : List.of("ok", "failed", "dead_lettered")) {
+                assertThat(PrometheusText.has(before, "spavl_responder_requests_total", m, "outcome=\"" + outcome + "\"")).as(model + " " + outcome).isTrue();
+            }
+            for (String kind : List.of("prompt", "completion")) {
+                assertThat(PrometheusText.has(before, "spavl_responder_tokens_total", m, "kind=\"" + kind + "\"")).as(model).isTrue();
+            }
+            for (String name : List.of("spavl_responder_model_call_seconds_count", "spavl_responder_model_call_seconds_sum",
+                    "spavl_responder_cost_usd_total", "spavl_responder_retries_total", "spavl_responder_dead_letters_total",
+                    "spavl_responder_circuit_state", "spavl_responder_lane_in_flight", "spavl_responder_lane_paused")) {
+                assertThat(PrometheusText.has(before, name, m)).as(name + " of " + model).isTrue();
+            }
+            assertThat(PrometheusText.has(before, "spavl_responder_model_call_seconds_bucket", m, "le=\"+Inf\"")).as(model).isTrue();
+            for (String limit : List.of("requests_per_minute", "tokens_per_minute", "provider")) {
+                assertThat(PrometheusText.has(before, "spavl_responder_rate_limited_total", m, "limit=\"" + limit + "\"")).as(model).isTrue();
+            }
+        }
+        assertThat(PrometheusText.first(before, "spavl_responder_circuit_state", "model=\"llava-1.5-7b\"")).as("closed").isZero();
+
+        // wire-claude is priced here (WireModelResource): one answer moves requests, latency, tokens and cost
+        WireModelResource.server.stubFor(post(urlEqualTo("/v1/messages")).willReturn(okJson("""
+                {"id":"msg_2","type":"message","role":"assistant","model":"claude-wire",
+                 "content":[{"type":"text","text":"A laptop."}],"stop_reason":"end_turn",
+                 "usage":{"input_tokens":1000,"output_tokens":500}}""")));
+        double okBefore = PrometheusText.first(before, "spavl_responder_requests_total", lane, "outcome=\"ok\"");
+        double countBefore = PrometheusText.first(before, "spavl_responder_model_call_seconds_count", lane);
+        double promptBefore = PrometheusText.first(before, "spavl_responder_tokens_total", lane, "kind=\"prompt\"");
+        double costBefore = PrometheusText.first(before, "spavl_responder_cost_usd_total", lane);
+        ResponseRequested req = request("wire-claude", "What is shown?");
+        kafka.send("spavl.requests.wire-claude", req.getQuestionId(), req);
+        assertThat(awaitOutcome(req.getQuestionId(), "wire-claude").getStatus()).isEqualTo(ResponseStatus.OK);
+
+        String after = await().atMost(Duration.ofSeconds(10)).until(LaneTest::metrics,
+                text -> PrometheusText.first(text, "spavl_responder_requests_total", lane, "outcome=\"ok\"") > okBefore);
+        assertThat(PrometheusText.first(after, "spavl_responder_requests_total", lane, "outcome=\"ok\"")).isEqualTo(okBefore + 1);
+        assertThat(PrometheusText.first(after, "spavl_responder_model_call_seconds_count", lane)).isEqualTo(countBefore + 1);
+        assertThat(PrometheusText.first(after, "spavl_responder_model_call_seconds_bucket", lane, "le=\"+Inf\"")).isGreaterThanOrEqualTo(1);
+        assertThat(PrometheusText.first(after, "spavl_responder_tokens_total", lane, "kind=\"prompt\"")).isEqualTo(promptBefore + 1000);
+        // 1000 x 0.003 / 1k + 500 x 0.015 / 1k
+        assertThat(PrometheusText.first(after, "spavl_responder_cost_usd_total", lane)).isCloseTo(costBefore + 0.0105,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void theRequestsTraceGoesOnWithItsOutcomeAndTheLanesLogLinesCarryItsIds() {
+        // the lane's log lines as the JSON format writes them (QUARKUS_LOG_CONSOLE_JSON_ENABLED=true)
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.jboss.logmanager.ExtHandler capture = new org.jboss.logmanager.ExtHandler() {
+            @Override
+            protected void doPublish(org.jboss.logmanager.ExtLogRecord record) {
+                lines.add(getFormatter().format(record).trim());
+            }
+        };
+        capture.setFormatter(new org.jboss.logmanager.formatters.JsonFormatter());
+        java.util.logging.Logger category = java.util.logging.Logger.getLogger(Lane.class.getName());
+        category.addHandler(capture);
+        try {
+            String trace = "0af7651916cd43dd8448eb211c80319c";
+            // an image that is not there: the lane logs a warning and publishes a FAILED outcome
+            ResponseRequested req = ResponseRequested.newBuilder(request("qwen-vl-chat", "Q"))
+                    .setImageUri(blobs.uriOf("1".repeat(64)).toString()).setImageSha256("1".repeat(64)).build();
+            kafka.send("spavl.requests.qwen-vl-chat", req.getQuestionId(), req,
+                    Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-01"));
+            assertThat(awaitOutcome(req.getQuestionId(), "qwen-vl-chat").getErrorKind()).isEqualTo(ErrorKind.IMAGE_UNAVAILABLE);
+
+            ConsumerRecord<String, ResponseOutcome> published = kafka.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(10))
+                    .stream().filter(r -> r.value().getQuestionId().equals(req.getQuestionId())).findFirst().orElseThrow();
+            String traceparent = new String(published.headers().lastHeader("traceparent").value(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(traceparent).as("same trace, the lane's own span").startsWith("00-" + trace + "-")
+                    .doesNotContain("b7ad6b7169203331");
+
+            String line = await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream()
+                    .filter(l -> l.contains(req.getQuestionId()) && l.contains("FAILED")).findFirst(), Optional::isPresent).get();
+            jakarta.json.JsonObject mdc = jakarta.json.Json.createReader(new java.io.StringReader(line)).readObject().getJsonObject("mdc");
+            assertThat(mdc.getString("run_id")).isEqualTo("run-lane-test");
+            assertThat(mdc.getString("question_id")).isEqualTo(req.getQuestionId());
+            assertThat(mdc.getString("model_id")).isEqualTo("qwen-vl-chat");
+        } finally {
+            category.removeHandler(capture);
+        }
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     private ResponseOutcome awaitOutcome(String questionId, String model) {

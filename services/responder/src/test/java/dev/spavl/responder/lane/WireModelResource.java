@@ -46,6 +46,8 @@ public class WireModelResource implements QuarkusTestResourceLifecycleManager {
         c.put("spavl.models.wire-claude.provider", "anthropic");
         c.put("spavl.models.wire-claude.endpoint", base);
         c.put("spavl.models.wire-claude.model-name", "claude-wire");
+        c.put("spavl.models.wire-claude.price.input-per-1k", "0.003");
+        c.put("spavl.models.wire-claude.price.output-per-1k", "0.015");
 
         openAi(c, "wire-rpm", base + "/rpm/v1");
         c.put("spavl.models.wire-rpm.rate-limit.requests-per-minute", "120");

@@ -53,7 +53,7 @@ class LaneHeartbeatsTest {
             });
         });
         given().get("/q/metrics").then()
-                .body(containsString("spavl_responder_heartbeats_total{model=\"gemini-pro-vision-jb\",status=\"ACTIVE\"}"));
+                .body(containsString("spavl_responder_heartbeats_total{model=\"gemini-pro-vision-jb\",status=\"active\"}"));
     }
 
     @Test
