@@ -73,6 +73,11 @@ import static org.awaitility.Awaitility.await;
  */
 class SchemaEvolutionIT {
 
+    static {
+        // this test's own Kafka clients log their whole configuration at INFO: keep its output readable
+        org.jboss.logmanager.LogContext.getLogContext().getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "spavl.responses";
     private static final String SUBJECT = TOPIC + "-value";
