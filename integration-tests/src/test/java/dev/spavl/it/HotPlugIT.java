@@ -187,6 +187,7 @@ class HotPlugIT {
         }
         assertThat(python.waitFor(60, TimeUnit.SECONDS)).as("%s exits after SIGTERM", MODEL).isTrue();
         assertThat(python.exitValue()).as("exit code after draining:%n%s", log("first")).isZero();
+        assertThat(log("first")).contains("lane " + MODEL + " announced DRAINING\n").contains("lane " + MODEL + " drained and closed");
         awaitGeneratorSaw("DRAINING", python);
 
         // every request sent before the stop is answered, or still uncommitted (so the group's next member gets it)

@@ -74,8 +74,10 @@ import static org.awaitility.Awaitility.await;
 class SchemaEvolutionIT {
 
     static {
-        // this test's own Kafka clients log their whole configuration at INFO: keep its output readable
-        org.jboss.logmanager.LogContext.getLogContext().getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
+        // the Kafka clients log their whole configuration, the in-JVM broker every step, at INFO: keep the output readable
+        for (String category : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+            org.jboss.logmanager.LogContext.getLogContext().getLogger(category).setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
