@@ -1,0 +1,57 @@
+package dev.spavl.it;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Python example responder's own unit tests (examples/python-responder/test_responder.py: ids against the Java
+ * vectors, topic names, the rules, retry and dead-letter decisions, Avro round trips with the repository's schemas),
+ * run with the system interpreter as part of the build, so a contract change that breaks the example fails here.
+ * Skipped, with a message, where Debian's python3-avro or python3-yaml is missing (those tests would only skip).
+ */
+class PythonResponderUnitTest {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path EXAMPLE = SpavlCommand.ROOT.resolve("examples/python-responder");
+
+    @Test
+    void theExampleResponderPassesItsUnitTests() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no " + PYTHON + "; skipping the Python responder's unit tests");
+        Run probe = run(List.of(PYTHON.toString(), "-c", "import avro.schema, yaml"));
+        Assumptions.assumeTrue(probe.exitCode == 0, "python3-avro or python3-yaml is missing (Debian: apt-get install python3-avro "
+                + "python3-yaml); skipping the Python responder's unit tests: " + probe.output.strip());
+
+        Run tests = run(List.of(PYTHON.toString(), "-B", "-m", "unittest", "-v"));
+        System.out.println(tests.output);
+        assertThat(tests.exitCode).as("python3 -m unittest in %s:%n%s", EXAMPLE, tests.output).isZero();
+        assertThat(tests.output).as("every test ran (none skipped)").containsPattern("Ran [1-9][0-9]* tests").contains("\nOK")
+                .doesNotContain("skipped");
+    }
+
+    record Run(int exitCode, String output) {
+    }
+
+    private static Run run(List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("python-unittest", ".log");
+        try {
+            Process p = new ProcessBuilder(command).directory(EXAMPLE.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within 2 minutes");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
