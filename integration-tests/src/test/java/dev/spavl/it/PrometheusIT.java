@@ -151,7 +151,8 @@ class PrometheusIT {
         assertThat(labels(instant("spavl:lane_lag_seconds"), "model")).isEqualTo(models);
         assertThat(labels(instant("spavl:lane_answers:rate1m"), "model")).isEqualTo(models);
         assertThat(labels(instant("spavl:group_lag_records"), "group"))
-                .contains("spavl-judge", "spavl-packager", "spavl-responder-otter");
+                .contains("spavl-judge-pairs", "spavl-judge-responses", "spavl-packager-verdicts", "spavl-generator-progress",
+                        "spavl-responder-otter");
         // something was answered and packaged within the last minutes, as rates and as counts
         assertThat(sum(instant("sum(increase(spavl_responder_requests_total{outcome=\"ok\"}[10m]))"))).isPositive();
         assertThat(sum(instant("sum(increase(spavl_packager_quadruples_total[10m]))"))).isPositive();
