@@ -91,7 +91,7 @@ class ComposeFileTest {
             assertThat(definition.path("image").asText()).as(name).isEqualTo(image(service, version));
             assertThat(definition.has("build")).as("%s: the image comes from Jib, not from a compose build", name).isFalse();
 
-            int port = httpPort(service);
+            int port = ServiceSources.httpPort(service);
             assertThat(texts(definition.at("/healthcheck/test"))).as(name)
                     .anySatisfy(t -> assertThat(t).contains("/dev/tcp/127.0.0.1/" + port).contains("GET /q/health/ready"));
             List<String> published = texts(definition.path("ports"));
@@ -201,7 +201,7 @@ class ComposeFileTest {
             JsonNode job = scrape.path("scrape_configs").valueStream()
                     .filter(j -> j.path("job_name").asText().equals("spavl-" + service)).findFirst().orElseThrow();
             assertThat(job.path("metrics_path").asText()).as(service).isEqualTo("/q/metrics");
-            int port = httpPort(service);
+            int port = ServiceSources.httpPort(service);
             // every container of the service, in either responder mode, is a target at <name>:<port>
             List<String> targets = new ArrayList<>();
             for (JsonNode group : job.path("static_configs")) {
@@ -322,29 +322,13 @@ class ComposeFileTest {
     }
 
     private static Properties dotEnv() {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve(".env"))) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
+        return ServiceSources.properties(ROOT.resolve(".env"));
     }
 
     private static List<String> texts(JsonNode array) {
         return array.valueStream().map(JsonNode::asText).toList();
     }
 
-    /** quarkus.http.port from the service's own application.properties. */
-    private static int httpPort(String service) {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve("services/" + service + "/src/main/resources/application.properties"))) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Integer.parseInt(properties.getProperty("quarkus.http.port").trim());
-    }
 
     /** The version in the root pom.xml: the tag Jib gives the images. */
     private static String projectVersion() {

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -83,7 +81,7 @@ class DeploymentManifestsTest {
                 assertThat(image.matches()).as("image %s", container.path("image").asText()).isTrue();
                 String service = image.group(1);
                 assertThat(SERVICES).contains(service);
-                int port = httpPort(service);
+                int port = ServiceSources.httpPort(service);
                 assertThat(container.path("ports").valueStream().map(p -> p.path("containerPort").asInt()))
                         .as(service).containsExactly(port);
                 assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asText())
@@ -158,14 +156,4 @@ class DeploymentManifestsTest {
         return array.valueStream().map(JsonNode::asText).toList();
     }
 
-    /** quarkus.http.port from the service's own application.properties. */
-    private static int httpPort(String service) {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve("services/" + service + "/src/main/resources/application.properties"))) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Integer.parseInt(properties.getProperty("quarkus.http.port").trim());
-    }
 }
