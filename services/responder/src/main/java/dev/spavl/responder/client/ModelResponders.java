@@ -29,44 +29,60 @@ public class ModelResponders {
     private static final Logger LOG = Logger.getLogger(ModelResponders.class);
 
     private final Map<String, Instance.Handle<ModelResponder>> beans = new TreeMap<>();
-    private final ModelCatalog catalog;
     private final Vertx vertx;
     private final long seed;
 
     public ModelResponders(@Any Instance<ModelResponder> responders, ModelCatalog catalog, Vertx vertx,
                            @ConfigProperty(name = "spavl.responder.simulation-seed", defaultValue = "2406") long seed) {
-        this.catalog = catalog;
         this.vertx = vertx;
         this.seed = seed;
-        List<String> problems = new ArrayList<>();
+        List<Declared> declared = new ArrayList<>();
         for (Instance.Handle<ModelResponder> handle : responders.handles()) {
-            String bean = handle.getBean().getBeanClass().getName();
-            String id = respondsTo(handle);
-            if (id == null) {
-                problems.add("ModelResponder bean " + bean + " names no model: annotate it @Responds(\"<model id>\")");
-                continue;
-            }
-            Instance.Handle<ModelResponder> other = beans.putIfAbsent(id, handle);
-            if (other != null) {
-                problems.add("two ModelResponder beans answer for model '" + id + "': " + other.getBean().getBeanClass().getName()
-                        + " and " + bean + "; keep one @Responds(\"" + id + "\")");
-                continue;
-            }
-            ModelSpec spec = catalog.find(id).orElse(null);
-            if (spec == null) {
-                problems.add("ModelResponder bean " + bean + " answers for model '" + id + "', which the catalog does not have: "
-                        + "add spavl.models." + id + ".provider=custom (or an entry with provider: custom in SPAVL_MODELS_FILE)");
-            } else if (spec.provider() != ModelSpec.Provider.CUSTOM) {
-                problems.add("ModelResponder bean " + bean + " answers for model '" + id + "', but the catalog says provider "
-                        + spec.provider() + " for it: set spavl.models." + id + ".provider=custom to have the bean answer");
+            Declared d = new Declared(handle.getBean().getBeanClass().getName(), respondsTo(handle));
+            declared.add(d);
+            if (d.modelId() != null) {
+                beans.putIfAbsent(d.modelId(), handle);
             }
         }
+        List<String> problems = problems(declared, catalog);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("responder models: " + String.join("; ", problems));
         }
         if (!beans.isEmpty()) {
             LOG.infof("ModelResponder beans for model(s) %s", beans.keySet());
         }
+    }
+
+    /** A ModelResponder bean: its class, and the model id of its {@code @Responds}, null without one. */
+    record Declared(String beanClass, String modelId) {
+    }
+
+    /** What is wrong with the beans, given the catalog: each problem says what to change. */
+    static List<String> problems(List<Declared> declared, ModelCatalog catalog) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> seen = new TreeMap<>();
+        for (Declared d : declared) {
+            String id = d.modelId();
+            if (id == null) {
+                problems.add("ModelResponder bean " + d.beanClass() + " names no model: annotate it @Responds(\"<model id>\")");
+                continue;
+            }
+            String other = seen.putIfAbsent(id, d.beanClass());
+            if (other != null) {
+                problems.add("two ModelResponder beans answer for model '" + id + "': " + other + " and " + d.beanClass()
+                        + "; keep one @Responds(\"" + id + "\")");
+                continue;
+            }
+            ModelSpec spec = catalog.find(id).orElse(null);
+            if (spec == null) {
+                problems.add("ModelResponder bean " + d.beanClass() + " answers for model '" + id + "', which the catalog does "
+                        + "not have: add spavl.models." + id + ".provider=custom (or an entry with provider: custom in SPAVL_MODELS_FILE)");
+            } else if (spec.provider() != ModelSpec.Provider.CUSTOM) {
+                problems.add("ModelResponder bean " + d.beanClass() + " answers for model '" + id + "', but the catalog says provider "
+                        + spec.provider() + " for it: set spavl.models." + id + ".provider=custom to have the bean answer");
+            }
+        }
+        return problems;
     }
 
     private static String respondsTo(Instance.Handle<ModelResponder> handle) {
