@@ -1,6 +1,7 @@
 package dev.spavl.modelclients;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,7 +17,12 @@ public final class RetryDelay {
 
     /** @param failedAttempt the attempt that just failed, 1-based */
     public static Duration after(ModelCallException failure, int failedAttempt, Duration initial, Duration max) {
-        return failure.retryAfter().orElseGet(() -> backoff(failedAttempt, initial, max));
+        return after(failure.retryAfter(), failedAttempt, initial, max);
+    }
+
+    /** @param retryAfter the wait the model asked for, if it named one */
+    public static Duration after(Optional<Duration> retryAfter, int failedAttempt, Duration initial, Duration max) {
+        return retryAfter.orElseGet(() -> backoff(failedAttempt, initial, max));
     }
 
     public static Duration backoff(int failedAttempt, Duration initial, Duration max) {

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A circuit breaker around one model's calls (Resilience4j): too many transient failures (429, 5xx,
@@ -30,6 +31,16 @@ public final class CallCircuitBreaker {
      * @param tags          tags of the gauge, e.g. {@code model=llava-1.5-7b}
      */
     public CallCircuitBreaker(Policy policy, String name, MeterRegistry metrics, String metricPrefix, Tags tags) {
+        this(policy, name, metrics, metricPrefix, tags, e -> e instanceof ModelCallException m && m.retryable());
+    }
+
+    /**
+     * @param transientFailure which errors passed to {@link #onError} count as failures; the others (permanent
+     *                         errors, which say nothing about the model being down) count as successes. The
+     *                         other constructor counts retryable {@link ModelCallException}s.
+     */
+    public CallCircuitBreaker(Policy policy, String name, MeterRegistry metrics, String metricPrefix, Tags tags,
+                              Predicate<Throwable> transientFailure) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(policy.window())
@@ -38,8 +49,7 @@ public final class CallCircuitBreaker {
                 .waitDurationInOpenState(policy.openFor())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(Math.min(3, policy.window()))
-                // permanent errors (refusals, bad requests) say nothing about the model being down
-                .recordException(e -> e instanceof ModelCallException m && m.retryable())
+                .recordException(transientFailure)
                 .build();
         this.breaker = CircuitBreaker.of(name, config);
         breaker.getEventPublisher().onStateTransition(e -> {

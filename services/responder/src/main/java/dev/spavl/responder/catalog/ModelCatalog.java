@@ -431,11 +431,11 @@ public final class ModelCatalog {
 
         Provider provider = r.get(PROVIDER, null, Provider::parse);
         if (provider == null && !d.values.containsKey(PROVIDER)) {
-            r.missing(PROVIDER, "one of openai, gemini, anthropic, simulated");
+            r.missing(PROVIDER, "one of openai, gemini, anthropic, simulated, custom");
         }
-        if (provider != null && provider != Provider.SIMULATED) {
+        if (provider != null && provider.http()) {
             if (!d.values.containsKey(ENDPOINT)) {
-                r.missing(ENDPOINT, "provider " + provider + " is called over HTTP; only 'simulated' runs without one");
+                r.missing(ENDPOINT, "provider " + provider + " is called over HTTP; only 'simulated' and 'custom' run without one");
             }
             if (!d.values.containsKey(MODEL_NAME)) {
                 r.missing(MODEL_NAME, "the name provider " + provider + " knows the model by");

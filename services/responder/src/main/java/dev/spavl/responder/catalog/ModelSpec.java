@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param displayName  human name for reports and dashboards
  * @param provider     the wire protocol used to reach the model
  * @param endpoint     base URL (OpenAI-compatible: including {@code /v1}; Gemini/Anthropic: the host); required
- *                     unless {@code simulated}
- * @param modelName    the provider's model name (for simulated: a label, defaults to the id)
+ *                     for the HTTP providers
+ * @param modelName    the provider's model name (for simulated and custom: a label, defaults to the id)
  * @param apiKeyEnv    name of the environment variable holding the API key; empty = send no credentials
  * @param systemPrompt system prompt sent before the question, {@code null} for none
  * @param decoding     sampling settings
@@ -69,14 +69,14 @@ public record ModelSpec(String id, String displayName, Provider provider, Option
             displayName = id;
         }
         if (modelName == null || modelName.isBlank()) {
-            if (provider == Provider.SIMULATED) {
+            if (provider != null && !provider.http()) {
                 modelName = id;
             } else if (provider != null) {
                 p.add("field 'model-name' is required for provider " + provider);
             }
         }
-        if (provider != null && provider != Provider.SIMULATED && endpoint.isEmpty()) {
-            p.add("field 'endpoint' is required for provider " + provider + " (only 'simulated' runs without one)");
+        if (provider != null && provider.http() && endpoint.isEmpty()) {
+            p.add("field 'endpoint' is required for provider " + provider + " (only 'simulated' and 'custom' run without one)");
         }
         endpoint.ifPresent(u -> {
             String scheme = u.getScheme();
@@ -112,7 +112,17 @@ public record ModelSpec(String id, String displayName, Provider provider, Option
         /** Anthropic messages. */
         ANTHROPIC,
         /** Offline persona, no network. */
-        SIMULATED;
+        SIMULATED,
+        /**
+         * A {@code ModelResponder} bean of the process, annotated {@code @Responds("<id>")}
+         * (services/responder-starter): the lane calls that bean.
+         */
+        CUSTOM;
+
+        /** Whether the lane calls the model over HTTP with a client of model-clients (needs an endpoint). */
+        public boolean http() {
+            return this == OPENAI || this == GEMINI || this == ANTHROPIC;
+        }
 
         /** The lower-case name used in configuration, heartbeats and the model clients. */
         public String id() {

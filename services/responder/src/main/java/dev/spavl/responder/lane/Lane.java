@@ -3,24 +3,22 @@ package dev.spavl.responder.lane;
 import dev.spavl.blobstore.BlobNotFoundException;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.blobstore.BlobStoreException;
-import dev.spavl.contracts.ids.Ids;
 import dev.spavl.events.ErrorKind;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.events.ResponseStatus;
-import dev.spavl.modelclients.ChatModel;
-import dev.spavl.modelclients.ChatRequest;
-import dev.spavl.modelclients.ChatResult;
-import dev.spavl.modelclients.Decoding;
 import dev.spavl.modelclients.ImageInput;
-import dev.spavl.modelclients.ModelCallException;
 import dev.spavl.modelclients.RetryDelay;
 import dev.spavl.modelclients.guard.CallCircuitBreaker;
 import dev.spavl.modelclients.guard.CallRateLimits;
 import dev.spavl.observability.KafkaTraceContext;
 import dev.spavl.observability.RecordLogContext;
 import dev.spavl.responder.catalog.ModelSpec;
-import dev.spavl.responder.simulated.SimulatedChatModel;
+import dev.spavl.responder.mapping.ResponseMapping;
+import dev.spavl.responder.starter.Answer;
+import dev.spavl.responder.starter.Image;
+import dev.spavl.responder.starter.ModelFailure;
+import dev.spavl.responder.starter.ModelResponder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -35,13 +33,11 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -60,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * One model's lane: its own consumer (group {@code spavl-responder-<model>}) on
  * {@code <prefix>.requests.<model>} and its retry topic, its own worker pool (the model's concurrency), rate
  * limits and circuit breaker; a slow or failing lane never holds another one up. Per request: image from the
- * blob store, the model call with in-process retries (exponential backoff with jitter, Retry-After honoured),
+ * blob store, the call of the lane's {@link ModelResponder} (a built-in client or persona, or a {@code custom} bean)
+ * with in-process retries (exponential backoff with jitter, Retry-After honoured),
  * then a {@code ResponseOutcome} keyed by question_id. Past the in-process attempts a request waits on the
  * retry topic ({@code retry.redelivery-delay}) for another round; after the last round it is dead-lettered
  * to {@code <topic>.dlq} with reason headers and a FAILED outcome is published. A permanent failure is
@@ -73,7 +70,7 @@ final class Lane implements Runnable {
     static final String COMMITTED_AT = "committed-at=";
 
     private final ModelSpec spec;
-    private final ChatModel model;
+    private final ModelResponder model;
     private final KafkaConsumer<String, ResponseRequested> consumer;
     private final KafkaProducer<String, Object> producer;
     private final KafkaProducer<byte[], byte[]> rawProducer;
@@ -97,7 +94,7 @@ final class Lane implements Runnable {
     private volatile boolean stopped;
     private boolean pausedByBreaker;
 
-    Lane(ModelSpec spec, ChatModel model, KafkaConsumer<String, ResponseRequested> consumer, KafkaProducer<String, Object> producer,
+    Lane(ModelSpec spec, ModelResponder model, KafkaConsumer<String, ResponseRequested> consumer, KafkaProducer<String, Object> producer,
          KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, KafkaTraceContext traces, String topicPrefix,
          Supplier<KafkaConsumer<String, ResponseOutcome>> outcomeReaders) {
         this.traces = traces;
@@ -119,8 +116,10 @@ final class Lane implements Runnable {
         this.throttle = new CallRateLimits(spec.rateLimit().requestsPerMinute(), spec.rateLimit().tokensPerMinute(),
                 "lane " + spec.id(), metrics, LaneMetrics.PREFIX, modelTag);
         ModelSpec.CircuitBreakerPolicy cb = spec.circuitBreaker();
+        // permanent failures (refusals, bad requests) say nothing about the model being down
         this.breaker = new CallCircuitBreaker(new CallCircuitBreaker.Policy(cb.failureRatePercent(), cb.minimumCalls(), cb.window(),
-                cb.openFor()), "lane " + spec.id(), metrics, LaneMetrics.PREFIX, modelTag);
+                cb.openFor()), "lane " + spec.id(), metrics, LaneMetrics.PREFIX, modelTag,
+                e -> e instanceof ModelFailure f && f.retryable());
         this.answered = new AnsweredQuestions(spec.id(), responsesTopic, outcomeReaders);
         this.laneMetrics = new LaneMetrics(metrics, spec.id());
     }
@@ -394,25 +393,25 @@ final class Lane implements Runnable {
 
     /** The outcome to publish, or {@code null} when the request went to the retry topic for a later round. */
     private Finished answer(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) throws Exception {
-        byte[] image;
+        Image image;
         try {
-            image = blobs.get(URI.create(req.getImageUri()));
+            URI uri = URI.create(req.getImageUri());
+            byte[] bytes = blobs.get(uri);
             if (!req.getImageUri().endsWith(req.getImageSha256())) {
-                return Finished.of(failed(req, ErrorKind.IMAGE_UNAVAILABLE, "the blob URI does not name the requested sha256", 0, null));
+                return Finished.of(failed(req, ErrorKind.IMAGE_UNAVAILABLE, "the blob URI does not name the requested sha256", 0));
             }
+            image = new Image(bytes, ImageInput.sniffed(bytes).mime(), req.getImageSha256(), uri);
         } catch (BlobNotFoundException | IllegalArgumentException e) {
-            return Finished.of(failed(req, ErrorKind.IMAGE_UNAVAILABLE, e.getMessage(), 0, null));
+            return Finished.of(failed(req, ErrorKind.IMAGE_UNAVAILABLE, e.getMessage(), 0));
         } catch (BlobStoreException e) {
             throw e; // storage unavailable: retried with the batch
         }
-        ChatRequest chat = new ChatRequest(spec.modelName(), spec.systemPrompt(), req.getText(), ImageInput.sniffed(image),
-                new Decoding(spec.decoding().temperature(), spec.decoding().topP(), spec.decoding().maxTokens()));
         int estimate = CallRateLimits.estimateTokens(spec.systemPrompt(), req.getText(), spec.decoding().maxTokens());
         int prior = Redelivery.attemptsSoFar(record);
         int budget = spec.retry().maxAttempts();
         // one open period plus the trial calls: then the request waits on the retry topic instead
         Duration patience = spec.circuitBreaker().openFor().plusSeconds(5);
-        ModelCallException last = null;
+        ModelFailure last = null;
         int calls = 0;
         while (calls < budget) {
             throttle.acquire(estimate);
@@ -425,40 +424,24 @@ final class Lane implements Runnable {
             }
             long t0 = System.nanoTime();
             try {
-                ChatResult result = call(chat, prior + calls);
+                Answer answer = model.answer(ResponseMapping.question(req, prior + calls), image);
                 long elapsed = System.nanoTime() - t0;
                 breaker.onSuccess(elapsed);
-                throttle.charge(estimate, result.tokensIn() + result.tokensOut());
-                return Finished.of(ResponseOutcome.newBuilder()
-                        .setEventId(Ids.event("ResponseOutcome", req.getQuestionId(), spec.id()))
-                        .setRunId(req.getRunId())
-                        .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                        .setQuestionId(req.getQuestionId())
-                        .setModelId(spec.id())
-                        .setStatus(ResponseStatus.OK)
-                        .setText(result.text())
-                        .setFinishReason(result.finishReason())
-                        .setTokensIn(result.tokensIn())
-                        .setTokensOut(result.tokensOut())
-                        .setLatencyMs(elapsed / 1_000_000)
-                        .setCostUsd(cost(result.tokensIn(), result.tokensOut()))
-                        .setAttempts(prior + calls)
-                        .setSimulated(spec.simulated())
-                        .setQuestion(req.getText())
-                        .build());
-            } catch (ModelCallException e) {
+                throttle.charge(estimate, answer.promptTokens() + answer.completionTokens());
+                return Finished.of(ResponseMapping.ok(spec, req, answer, elapsed, prior + calls));
+            } catch (ModelFailure e) {
                 breaker.onError(System.nanoTime() - t0, e);
                 last = e;
                 laneMetrics.modelError(e);
                 if (!e.retryable()) {
                     LOG.warnf("lane %s question %s: %s (not retried)", spec.id(), req.getQuestionId(), e.getMessage());
-                    return Finished.of(failed(req, errorKind(e), e.getMessage(), prior + calls, null));
+                    return Finished.of(failed(req, ResponseMapping.errorKind(e.kind()), e.getMessage(), prior + calls));
                 }
                 if (calls < budget) {
                     if (!running) {
                         break; // draining: no more waiting here, the retry topic has the request
                     }
-                    Duration wait = RetryDelay.after(e, calls, spec.retry().initialBackoff(), spec.retry().maxBackoff());
+                    Duration wait = RetryDelay.after(e.retryAfter(), calls, spec.retry().initialBackoff(), spec.retry().maxBackoff());
                     LOG.debugf("lane %s question %s: %s, call %d of %d in this round in %s", spec.id(), req.getQuestionId(),
                             e.kind(), calls + 1, budget, wait);
                     Thread.sleep(wait.toMillis());
@@ -468,7 +451,8 @@ final class Lane implements Runnable {
         int total = prior + calls;
         if (total >= spec.retry().totalAttempts()) {
             deadLetter(record, "gave up after " + total + " attempts: " + last.getMessage(), total);
-            return new Finished(failed(req, errorKind(last), last.getMessage(), total, null), LaneMetrics.Outcome.DEAD_LETTERED);
+            return new Finished(failed(req, ResponseMapping.errorKind(last.kind()), last.getMessage(), total),
+                    LaneMetrics.Outcome.DEAD_LETTERED);
         }
         return redeliver(record, total, last == null ? null : last.getMessage());
     }
@@ -484,35 +468,9 @@ final class Lane implements Runnable {
         return null;
     }
 
-    private ChatResult call(ChatRequest chat, int attempt) {
-        Duration deadline = spec.timeout().plusSeconds(5);
-        if (model instanceof SimulatedChatModel simulated) {
-            return simulated.complete(chat, attempt).await().atMost(deadline);
-        }
-        return model.complete(chat).await().atMost(deadline);
-    }
-
-    private BigDecimal cost(int tokensIn, int tokensOut) {
-        return spec.price().cost(tokensIn, tokensOut).setScale(8, java.math.RoundingMode.HALF_UP);
-    }
-
-    private ResponseOutcome failed(ResponseRequested req, ErrorKind kind, String message, int attempts, String finish) {
+    private ResponseOutcome failed(ResponseRequested req, ErrorKind kind, String message, int attempts) {
         LOG.warnf("lane %s question %s (run %s): FAILED %s: %s", spec.id(), req.getQuestionId(), req.getRunId(), kind, message);
-        return ResponseOutcome.newBuilder()
-                .setEventId(Ids.event("ResponseOutcome", req.getQuestionId(), spec.id()))
-                .setRunId(req.getRunId())
-                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .setQuestionId(req.getQuestionId())
-                .setModelId(spec.id())
-                .setStatus(ResponseStatus.FAILED)
-                .setFinishReason(finish)
-                .setCostUsd(BigDecimal.ZERO.setScale(8))
-                .setErrorKind(kind)
-                .setErrorMessage(message == null ? null : message.substring(0, Math.min(500, message.length())))
-                .setAttempts(Math.max(1, attempts))
-                .setSimulated(spec.simulated())
-                .setQuestion(req.getText())
-                .build();
+        return ResponseMapping.failed(spec, req, kind, message, attempts);
     }
 
     private void deadLetter(ConsumerRecord<String, ResponseRequested> record, String reason, int attempts) throws Exception {
@@ -557,16 +515,5 @@ final class Lane implements Runnable {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);
         return out;
-    }
-
-    static ErrorKind errorKind(ModelCallException e) {
-        return switch (e.kind()) {
-            case RATE_LIMITED -> ErrorKind.RATE_LIMITED;
-            case SERVER_ERROR, CONNECTION -> ErrorKind.SERVER_ERROR;
-            case TIMEOUT -> ErrorKind.TIMEOUT;
-            case CLIENT_ERROR -> ErrorKind.CLIENT_ERROR;
-            case CONTENT_BLOCKED -> ErrorKind.CONTENT_BLOCKED;
-            case INVALID_OUTPUT -> ErrorKind.INVALID_OUTPUT;
-        };
     }
 }

@@ -1,7 +1,7 @@
 package dev.spavl.responder.lane;
 
-import dev.spavl.modelclients.ModelCallException;
 import dev.spavl.modelclients.guard.CallRateLimits;
+import dev.spavl.responder.starter.ModelFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,7 +89,7 @@ final class LaneMetrics {
                 .description("requests the lane is working on").register(metrics);
         Gauge.builder(PREFIX + ".lane.paused", paused, AtomicInteger::get).tags(tags)
                 .description("1 while the lane's consumption is paused because its circuit is open").register(metrics);
-        for (ModelCallException.Kind kind : ModelCallException.Kind.values()) {
+        for (ModelFailure.Kind kind : ModelFailure.Kind.values()) {
             modelErrors(kind);
         }
         for (String result : new String[] {"skipped", "called"}) {
@@ -132,14 +132,14 @@ final class LaneMetrics {
         duplicates.increment();
     }
 
-    void modelError(ModelCallException e) {
+    void modelError(ModelFailure e) {
         modelErrors(e.kind()).increment();
-        if (e.kind() == ModelCallException.Kind.RATE_LIMITED) {
+        if (e.kind() == ModelFailure.Kind.RATE_LIMITED) {
             providerThrottled.increment();
         }
     }
 
-    private Counter modelErrors(ModelCallException.Kind kind) {
+    private Counter modelErrors(ModelFailure.Kind kind) {
         return Counter.builder(PREFIX + ".model.errors").tags("model", model, "kind", kind.name().toLowerCase(java.util.Locale.ROOT))
                 .description("failed model calls by kind").register(metrics);
     }

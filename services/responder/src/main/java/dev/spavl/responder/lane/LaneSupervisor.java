@@ -4,6 +4,7 @@ import dev.spavl.blobstore.BlobStore;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.responder.catalog.ModelCatalog;
 import dev.spavl.responder.catalog.ModelSpec;
+import dev.spavl.responder.client.ModelResponders;
 import dev.spavl.responder.service.LaneHeartbeats;
 import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -12,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,11 +49,10 @@ public class LaneSupervisor {
     private final BlobStore blobs;
     private final MeterRegistry metrics;
     private final KafkaTraceContext traces;
-    private final Vertx vertx;
+    private final ModelResponders responders;
     private final String bootstrap;
     private final String registryUrl;
     private final String topicPrefix;
-    private final long seed;
     private final boolean createLaneTopics;
     private final List<Lane> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -61,11 +60,10 @@ public class LaneSupervisor {
     private KafkaProducer<byte[], byte[]> rawProducer;
 
     public LaneSupervisor(LaneHeartbeats heartbeats, ModelCatalog catalog, BlobStore blobs, MeterRegistry metrics,
-                          OpenTelemetry openTelemetry, Vertx vertx,
+                          OpenTelemetry openTelemetry, ModelResponders responders,
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
                           @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix,
-                          @ConfigProperty(name = "spavl.responder.simulation-seed", defaultValue = "2406") long seed,
                           @ConfigProperty(name = "spavl.responder.create-lane-topics", defaultValue = "true") boolean createLaneTopics) {
         this.createLaneTopics = createLaneTopics;
         this.heartbeats = heartbeats;
@@ -73,11 +71,10 @@ public class LaneSupervisor {
         this.blobs = blobs;
         this.metrics = metrics;
         this.traces = new KafkaTraceContext(openTelemetry, "spavl-responder");
-        this.vertx = vertx;
+        this.responders = responders;
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
         this.topicPrefix = topicPrefix;
-        this.seed = seed;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -88,7 +85,7 @@ public class LaneSupervisor {
         rawProducer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
         for (String id : heartbeats.lanes()) {
             ModelSpec spec = catalog.require(id);
-            Lane lane = new Lane(spec, ChatModelFactory.create(spec, vertx, seed),
+            Lane lane = new Lane(spec, responders.forLane(spec),
                     new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, blobs, metrics,
                     traces, topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
             Thread t = new Thread(lane, "lane-" + id);

@@ -145,6 +145,19 @@ class ModelCatalogTest {
     }
 
     @Test
+    void aCustomModelNeedsOnlyItsProviderAndIsNotSimulated() {
+        // a ModelResponder bean @Responds("my-bean") answers for it (services/responder-starter)
+        ModelSpec m = ModelCatalog.load(Optional.empty(), Map.of(P + "my-bean.provider", "custom",
+                P + "my-bean.concurrency", "2")).require("my-bean");
+        assertThat(m.provider()).isEqualTo(Provider.CUSTOM);
+        assertThat(m.provider().http()).isFalse();
+        assertThat(m.simulated()).isFalse();
+        assertThat(m.endpoint()).isEmpty();
+        assertThat(m.modelName()).isEqualTo("my-bean");
+        assertThat(m.concurrency()).isEqualTo(2);
+    }
+
+    @Test
     void aSimulatedModelNeedsOnlyProviderAndUnsafeRateAndGetsEveryDefault() {
         ModelCatalog catalog = ModelCatalog.load(Optional.empty(), Map.of(
                 P + "tiny.provider", "simulated",

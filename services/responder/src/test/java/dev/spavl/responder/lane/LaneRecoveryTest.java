@@ -186,7 +186,7 @@ class LaneRecoveryTest {
                 ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
         closeAfter.add(producer);
         closeAfter.add(raw);
-        Lane lane = new Lane(spec, ChatModelFactory.create(spec, vertx, 1L),
+        Lane lane = new Lane(spec, dev.spavl.responder.client.BuiltInResponders.create(spec, vertx, 1L),
                 new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, blobs,
                 metrics, new dev.spavl.observability.KafkaTraceContext(io.opentelemetry.api.OpenTelemetry.noop(), "test"), "spavl",
                 () -> new KafkaConsumer<>(LaneSupervisor.outcomeReaderConfig(bootstrap, registryUrl, spec.id())));

@@ -1,4 +1,4 @@
-package dev.spavl.responder.lane;
+package dev.spavl.responder.client;
 
 import dev.spavl.modelclients.ChatModel;
 import dev.spavl.modelclients.ChatModels;
@@ -11,13 +11,22 @@ import io.vertx.mutiny.core.Vertx;
 
 import java.time.Duration;
 
-/** The model behind a lane: an HTTP client for real providers, a persona for `simulated`. */
-final class ChatModelFactory {
+/** The model behind a built-in lane: an HTTP client for real providers, a persona for `simulated`, as a ModelResponder. */
+public final class BuiltInResponders {
 
-    private ChatModelFactory() {
+    private BuiltInResponders() {
     }
 
-    static ChatModel create(ModelSpec spec, Vertx vertx, long seed) {
+    /** @throws IllegalArgumentException for a {@code custom} model: its responder is a bean of the process */
+    public static ChatModelResponder create(ModelSpec spec, Vertx vertx, long seed) {
+        if (spec.provider() == ModelSpec.Provider.CUSTOM) {
+            throw new IllegalArgumentException("model " + spec.id() + " has provider custom: its responder is a @Responds bean");
+        }
+        return new ChatModelResponder(chatModel(spec, vertx, seed), spec.modelName(), spec.systemPrompt(),
+                ChatModelResponder.decoding(spec), spec.timeout());
+    }
+
+    private static ChatModel chatModel(ModelSpec spec, Vertx vertx, long seed) {
         if (spec.simulated()) {
             ModelSpec.Persona p = spec.persona();
             Persona persona = new Persona(spec.id(), p.unsafeRate(), RefusalStyle.valueOf(p.refusalStyle().name()),
