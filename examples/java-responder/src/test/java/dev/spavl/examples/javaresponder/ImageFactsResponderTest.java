@@ -114,16 +114,41 @@ class ImageFactsResponderTest {
         // only its own lane: the 12 simulated ones belong to the pipeline's responder
         java.util.Map<String, Object> lanes = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath()
                 .getMap("checks.find { it.name == 'responder lanes' }.data");
-        assertThat(lanes).containsExactly(java.util.Map.entry(MODEL, "consuming"));
+        // only this module's lanes (the test profile adds BuggyResponder's), none of the built-in ones
+        assertThat(lanes).containsOnlyKeys(MODEL, BuggyResponder.MODEL).containsEntry(MODEL, "consuming");
+    }
+
+    @Test
+    void aBeanThatThrowsSomethingElseDeadLettersTheRequestAndTheLaneGoesOn() throws IOException {
+        StoredBlob image = blobs.put(png(2, 2, Color.GRAY), "image/png");
+        for (int i = 0; i < 2; i++) {
+            ResponseRequested req = request(image, QuestionType.EASY_QUESTION, "What is this?", BuggyResponder.MODEL);
+            kafka.send("spavl.requests." + BuggyResponder.MODEL, req.getQuestionId(), req);
+            // the second request is served too: the lane did not stop at the first
+            ResponseOutcome failed = awaitOutcome(req.getQuestionId(), BuggyResponder.MODEL);
+            assertThat(failed.getStatus()).isEqualTo(ResponseStatus.FAILED);
+            assertThat(failed.getErrorKind()).isEqualTo(ErrorKind.SERVER_ERROR);
+            assertThat(failed.getErrorMessage()).contains("IllegalStateException", "a bug in the model's own code");
+            assertThat(kafka.<ResponseRequested>readAll("spavl.requests." + BuggyResponder.MODEL + ".dlq", Duration.ofSeconds(5)))
+                    .as("dead-lettered with the reason, to be replayed once fixed")
+                    .anySatisfy(r -> assertThat(r.key()).isEqualTo(req.getQuestionId()));
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(PrometheusText.exact(metrics, "spavl_responder_requests_total", "model=\"java-buggy\",outcome=\"dead_lettered\"").orElse(0))
+                .isGreaterThanOrEqualTo(2);
     }
 
     private static ResponseRequested request(StoredBlob image, QuestionType type, String text) {
+        return request(image, type, text, MODEL);
+    }
+
+    private static ResponseRequested request(StoredBlob image, QuestionType type, String text, String model) {
         return ResponseRequested.newBuilder()
                 .setEventId("evt-" + UUID.randomUUID())
                 .setRunId("run-java-example")
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setQuestionId("q-" + UUID.randomUUID())
-                .setModelId(MODEL)
+                .setModelId(model)
                 .setType(type)
                 .setText(text)
                 .setImageUri(image.uri().toString())
@@ -133,10 +158,14 @@ class ImageFactsResponderTest {
     }
 
     private ResponseOutcome awaitOutcome(String questionId) {
+        return awaitOutcome(questionId, MODEL);
+    }
+
+    private ResponseOutcome awaitOutcome(String questionId, String model) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> kafka.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(5)).stream()
                         .map(ConsumerRecord::value)
-                        .filter(o -> o.getQuestionId().equals(questionId) && o.getModelId().equals(MODEL))
+                        .filter(o -> o.getQuestionId().equals(questionId) && o.getModelId().equals(model))
                         .findFirst().orElse(null), Objects::nonNull);
     }
 

@@ -429,7 +429,11 @@ final class Lane implements Runnable {
                 breaker.onSuccess(elapsed);
                 throttle.charge(estimate, answer.promptTokens() + answer.completionTokens());
                 return Finished.of(ResponseMapping.ok(spec, req, answer, elapsed, prior + calls));
-            } catch (ModelFailure e) {
+            } catch (RuntimeException thrown) {
+                // anything but a ModelFailure is a bug in the model's code (a team's own responder, say): it takes
+                // the retryable server-error path, so the request ends on the dead-letter topic with the reason and
+                // can be replayed once fixed, instead of stopping the lane on every restart
+                ModelFailure e = thrown instanceof ModelFailure f ? f : unexpected(req, thrown);
                 breaker.onError(System.nanoTime() - t0, e);
                 last = e;
                 laneMetrics.modelError(e);
@@ -455,6 +459,13 @@ final class Lane implements Runnable {
                     LaneMetrics.Outcome.DEAD_LETTERED);
         }
         return redeliver(record, total, last == null ? null : last.getMessage());
+    }
+
+    private ModelFailure unexpected(ResponseRequested req, RuntimeException thrown) {
+        LOG.errorf(thrown, "lane %s question %s: the model threw %s instead of a ModelFailure; treated as a server error",
+                spec.id(), req.getQuestionId(), thrown.getClass().getName());
+        return ModelFailure.of(ModelFailure.Kind.SERVER_ERROR,
+                "unexpected " + thrown.getClass().getName() + ": " + thrown.getMessage(), null, thrown);
     }
 
     private Finished redeliver(ConsumerRecord<String, ResponseRequested> record, int attemptsSoFar, String reason)
