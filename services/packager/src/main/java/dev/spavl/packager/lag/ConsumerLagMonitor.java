@@ -51,6 +51,7 @@ public class ConsumerLagMonitor {
     private final MultiGauge rate;
     private final MeterRegistry metrics;
     private Admin admin;
+    private volatile LagSnapshot latest = LagSnapshot.NONE;
 
     public ConsumerLagMonitor(PackagerConfig config, MeterRegistry metrics,
                               @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
@@ -116,6 +117,7 @@ public class ConsumerLagMonitor {
         List<MultiGauge.Row<?>> recordRows = new ArrayList<>();
         List<MultiGauge.Row<?>> secondRows = new ArrayList<>();
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
+        List<LagSnapshot.Entry> entries = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         committedByGroup.forEach((group, committed) -> {
             Map<String, long[]> byTopic = new TreeMap<>(); // topic -> {committed, end}
@@ -137,12 +139,19 @@ public class ConsumerLagMonitor {
                 recordRows.add(MultiGauge.Row.of(tags, e.records()));
                 secondRows.add(MultiGauge.Row.of(tags, e.seconds()));
                 rateRows.add(MultiGauge.Row.of(tags, e.ratePerSecond()));
+                entries.add(new LagSnapshot.Entry(group, topic, e.records(), e.ratePerSecond(), e.seconds()));
             });
         });
         estimator.retainOnly(keys);
         records.register(recordRows, true);
         seconds.register(secondRows, true);
         rate.register(rateRows, true);
+        latest = new LagSnapshot(now, List.copyOf(entries));
+    }
+
+    /** The last round's figures (what the gauges show), for the console; no extra Admin calls. */
+    public LagSnapshot latest() {
+        return latest;
     }
 
     private static Map<TopicPartition, Long> offsets(Admin a, Collection<TopicPartition> partitions, OffsetSpec spec) throws Exception {
