@@ -1,6 +1,6 @@
 package dev.spavl.packager.console;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,7 +62,7 @@ public class DeadLetterTopics {
     private final String registryUrl;
     private final ConsoleConfig config;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private AvroKafkaDeserializer<Object> avro;
+    private ExplainingAvroDeserializer<Object> avro;
 
     public DeadLetterTopics(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                             @ConfigProperty(name = "spavl.topic-prefix") String prefix,
@@ -235,7 +235,7 @@ public class DeadLetterTopics {
                 value == null ? null : Base64.getEncoder().encodeToString(preview(value)), value != null && value.length > config.previewBytes(),
                 decoded, undecodable,
                 firstOf(dlq, "dead-letter-reason", "deserialization-failure-reason"),
-                firstOf(dlq, "dead-letter-cause", "dead-letter-cause-class-name", "deserialization-failure-cause"),
+                firstOf(dlq, "dead-letter-cause", "deserialization-failure-cause", "dead-letter-exception-class-name"),
                 dlq.get("dead-letter-topic"), dlq.get("dead-letter-partition"), dlq.get("dead-letter-offset"),
                 headers, replayTarget(rec.topic()), null);
     }
@@ -304,9 +304,10 @@ public class DeadLetterTopics {
         return consumer;
     }
 
-    private AvroKafkaDeserializer<Object> avro() {
+    private ExplainingAvroDeserializer<Object> avro() {
         if (avro == null) {
-            AvroKafkaDeserializer<Object> d = new AvroKafkaDeserializer<>();
+            // the services' deserializer: a value it cannot read is explained the way the dead-letter reasons are
+            ExplainingAvroDeserializer<Object> d = new ExplainingAvroDeserializer<>();
             // generic records: their toString is JSON, whatever the schema
             d.configure(Map.of("apicurio.registry.url", registryUrl, "apicurio.registry.use-specific-avro-reader", "false"), false);
             avro = d;
