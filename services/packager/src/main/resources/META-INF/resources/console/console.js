@@ -159,7 +159,8 @@ function renderDlqRecords(page) {
     el('td', { class: 'mono' }, r.partition + ' / ' + r.offset),
     el('td', {}, time(r.timestamp)),
     el('td', { class: 'key mono' }, r.key !== null ? r.key : (r.keyBase64 !== null ? 'base64 ' + r.keyBase64 : 'null')),
-    el('td', { class: 'reason' }, r.reason || '–', r.cause ? el('div', { class: 'muted' }, r.cause) : null),
+    el('td', { class: 'reason' }, r.reason || '–', r.cause ? el('div', { class: 'muted' }, r.cause) : null,
+      r.replayOf ? el('div', { class: 'warn' }, 'failed again after the replay of ' + r.replayOf) : null),
     el('td', { class: 'mono' }, r.originalTopic ? r.originalTopic + '/' + r.originalPartition + '@' + r.originalOffset : '–'),
     valueCell(r), replayCell(r)))
     : [el('tr', {}, el('td', { class: 'empty', colspan: 7 }, state.dlqTopic ? 'no records on this page' : 'every dead-letter topic is empty'))]);

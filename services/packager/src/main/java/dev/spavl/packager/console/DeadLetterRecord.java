@@ -8,13 +8,14 @@ import java.util.List;
  * base64 preview of the first bytes, the key as text when it is printable UTF-8, the value decoded through the
  * registry when it can be), its headers, and the topic a replay would send it to.
  *
- * @param replay null when never replayed
+ * @param replayOf the dead-letter record this one is a replay of (it failed again), from the console's replay header
+ * @param replay   null when never replayed
  */
 public record DeadLetterRecord(String topic, int partition, long offset, Instant timestamp, String key, int keySize,
                                String keyBase64, int valueSize, String valueHexPreview, String valueBase64Preview,
                                boolean valuePreviewTruncated, String valueDecoded, String valueUndecodableReason,
                                String reason, String cause, String originalTopic, String originalPartition,
-                               String originalOffset, List<Header> headers, String replayTarget, Replay replay) {
+                               String originalOffset, String replayOf, List<Header> headers, String replayTarget, Replay replay) {
 
     /** A header: its value as text when printable UTF-8, else as base64. */
     public record Header(String name, String text, String base64, boolean deadLetterHeader) {
@@ -28,6 +29,6 @@ public record DeadLetterRecord(String topic, int partition, long offset, Instant
     public DeadLetterRecord withReplay(Replay r) {
         return new DeadLetterRecord(topic, partition, offset, timestamp, key, keySize, keyBase64, valueSize, valueHexPreview,
                 valueBase64Preview, valuePreviewTruncated, valueDecoded, valueUndecodableReason, reason, cause, originalTopic,
-                originalPartition, originalOffset, headers, replayTarget, r);
+                originalPartition, originalOffset, replayOf, headers, replayTarget, r);
     }
 }

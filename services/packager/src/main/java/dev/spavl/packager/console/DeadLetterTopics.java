@@ -237,7 +237,7 @@ public class DeadLetterTopics {
                 firstOf(dlq, "dead-letter-reason", "deserialization-failure-reason"),
                 firstOf(dlq, "dead-letter-cause", "deserialization-failure-cause", "dead-letter-exception-class-name"),
                 dlq.get("dead-letter-topic"), dlq.get("dead-letter-partition"), dlq.get("dead-letter-offset"),
-                headers, replayTarget(rec.topic()), null);
+                dlq.get(DeadLetterReplayer.REPLAY_OF_HEADER), headers, replayTarget(rec.topic()), null);
     }
 
     /** The headers a deserializer may read the schema id from (without the dead-letter ones). */

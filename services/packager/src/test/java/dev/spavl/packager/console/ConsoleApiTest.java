@@ -142,6 +142,11 @@ class ConsoleApiTest {
         // the poison comes back: dead-lettered again, marked as a replay
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
                 kafka.readAllRaw("spavl.questions.dlq", Duration.ofSeconds(10)).stream().filter(r -> key.equals(r.key())).count() == 2);
+        ConsumerRecord<String, byte[]> again = kafka.readAllRaw("spavl.questions.dlq", Duration.ofSeconds(10)).stream()
+                .filter(r -> key.equals(r.key())).filter(r -> r.offset() != offset || r.partition() != partition).findFirst().orElseThrow();
+        given().get("/console/api/dead-letters/{topic}?partition={p}&from={o}&limit=1", "spavl.questions.dlq", again.partition(), again.offset())
+                .then().statusCode(200).body("records[0].replayOf", equalTo("spavl.questions.dlq/" + partition + "/" + offset))
+                .body("records[0].replay", nullValue());
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(PrometheusText.exact(metrics, "spavl_console_replays_total",
