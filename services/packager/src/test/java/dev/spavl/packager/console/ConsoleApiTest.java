@@ -207,6 +207,11 @@ class ConsoleApiTest {
         given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).contentType(ContentType.JSON).body("{}")
                 .post(url, "spavl.requests.gemini-pro-vision.dlq", 0, 123456).then().statusCode(404)
                 .body("title", equalTo("offset out of range")).body("detail", containsString("123456"));
+        // no body at all (curl -X POST -H 'Authorization: ...'): still a clear answer about the coordinates
+        given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).post(url, "spavl.runs.dlq", 0, 999_999).then().statusCode(404)
+                .body("title", equalTo("offset out of range"));
+        given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).contentType(ContentType.JSON).body("{not json")
+                .post(url, "spavl.runs.dlq", 0, 0).then().statusCode(400).body("title", equalTo("invalid body"));
         given().get("/console/api/dead-letters/{topic}", "spavl.questions").then().statusCode(400);
         given().get("/console/api/dead-letters/{topic}?limit=0", "spavl.questions.dlq").then().statusCode(400).body("parameter", equalTo("limit"));
         given().get("/console/api/dead-letters/{topic}?from=3", "spavl.questions.dlq").then().statusCode(400).body("parameter", equalTo("from"));

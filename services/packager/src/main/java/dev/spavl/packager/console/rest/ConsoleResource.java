@@ -1,6 +1,5 @@
 package dev.spavl.packager.console.rest;
 
-import dev.spavl.packager.console.ConsoleConfig;
 import dev.spavl.packager.console.ConsoleInputException;
 import dev.spavl.packager.console.DeadLetterRecord;
 import dev.spavl.packager.console.DeadLetterReplayer;
@@ -50,13 +49,12 @@ public class ConsoleResource {
     private final ReplayLedger ledger;
     private final ReplayToken token;
     private final LaneFigures lanes;
-    private final ConsoleConfig config;
     private final String prefix;
     private final String lagInterval;
     private final String lagWindow;
 
     public ConsoleResource(DeadLetterTopics deadLetters, DeadLetterReplayer replayer, ReplayLedger ledger, ReplayToken token,
-                           LaneFigures lanes, ConsoleConfig config, @ConfigProperty(name = "spavl.topic-prefix") String prefix,
+                           LaneFigures lanes, @ConfigProperty(name = "spavl.topic-prefix") String prefix,
                            @ConfigProperty(name = "spavl.packager.lag.interval", defaultValue = "15s") String lagInterval,
                            @ConfigProperty(name = "spavl.packager.lag.window", defaultValue = "2m") String lagWindow) {
         this.deadLetters = deadLetters;
@@ -64,7 +62,6 @@ public class ConsoleResource {
         this.ledger = ledger;
         this.token = token;
         this.lanes = lanes;
-        this.config = config;
         this.prefix = prefix;
         this.lagInterval = lagInterval;
         this.lagWindow = lagWindow;
@@ -156,16 +153,30 @@ public class ConsoleResource {
     public record ReplayRequest(String operator) {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
     /**
      * Re-publishes one dead-letter record to the topic its consumer reads. 200 with where it went; 401 without the right
      * bearer token; 503 when no token is configured; 409 when it was replayed before; 400/404 for bad coordinates.
      */
     @POST
     @Path("/dead-letters/{topic}/{partition}/{offset}/replay")
+    @jakarta.ws.rs.Consumes(MediaType.WILDCARD)
     @Blocking
     public DeadLetterReplayer.Result replay(@PathParam("topic") String topic, @PathParam("partition") int partition,
                                             @PathParam("offset") long offset, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                                            ReplayRequest request) {
+                                            String body) {
+        // read by hand: the body is optional, and a POST without one (or without a content type) must not be a 415
+        ReplayRequest request = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                request = JSON.readValue(body, ReplayRequest.class);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw new ConsoleInputException(400, "invalid body", "the body must be JSON like {\"operator\": \"name\"} or empty: "
+                        + e.getOriginalMessage());
+            }
+        }
         return replayer.replay(authorization, topic, partition, offset, request == null ? null : request.operator());
     }
 
@@ -177,6 +188,13 @@ public class ConsoleResource {
             b.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"spavl-console\"");
         }
         return b.build();
+    }
+
+    /** The records asked for were removed by retention between finding the range and reading it. */
+    @ServerExceptionMapper
+    public Response removed(org.apache.kafka.clients.consumer.InvalidOffsetException e) {
+        return Problem.of(Response.Status.NOT_FOUND, "offset no longer available", "the records were removed by the topic's retention "
+                + "while being read (" + e.getMessage() + "); reload the list", Map.of());
     }
 
     @ServerExceptionMapper
