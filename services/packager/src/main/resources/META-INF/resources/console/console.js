@@ -90,7 +90,6 @@ function lagSeconds(l) {
 function renderLanes(data) {
   const measured = data.lagMeasuredAt ? 'last measured ' + time(data.lagMeasuredAt)
     : (data.lagMonitorEnabled ? 'not measured yet (first round pending)' : 'not measured: the lag monitor is off in this instance (spavl.packager.lag.enabled=false)');
-  $('lanes-source').dataset.measured = measured;
   let note = $('lanes-measured');
   if (!note) { note = el('p', { id: 'lanes-measured', class: 'source' }); $('lanes-source').after(note); }
   note.textContent = 'Lag: ' + measured + (state.settings ? ' (every ' + state.settings.lagInterval + ', rate over ' + state.settings.lagWindow + ')' : '')
