@@ -212,8 +212,10 @@ function renderTable1(stats) {
 // ---- refresh ----------------------------------------------------------------------------------------------
 
 async function refresh() {
-  if (state.busy) return;
+  // a click during a refresh (another run, another topic) is served by one more refresh right after it
+  if (state.busy) { state.again = true; return; }
   state.busy = true;
+  state.again = false;
   $('refresh-dot').className = 'dot busy';
   const errors = [];
   const attempt = async (what, f) => { try { await f(); } catch (e) { errors.push(what + ': ' + e.message); } };
@@ -251,6 +253,7 @@ async function refresh() {
     $('refresh-text').textContent = errors.length ? 'updated ' + now + ' with errors: ' + errors.join('; ') : 'updated ' + now;
     document.body.dataset.loaded = 'true';
   }
+  if (state.again) await refresh();
 }
 
 function schedule() {

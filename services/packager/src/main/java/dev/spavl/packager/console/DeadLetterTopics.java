@@ -176,6 +176,8 @@ public class DeadLetterTopics {
     private List<PartitionRange> ranges(String topic, List<PartitionInfo> infos) {
         List<TopicPartition> tps = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
                 .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+        // assigned while asked for, else the consumer warns about every answer for a partition it does not hold
+        consumer().assign(tps);
         Map<TopicPartition, Long> starts = consumer().beginningOffsets(tps, config.readTimeout());
         Map<TopicPartition, Long> ends = consumer().endOffsets(tps, config.readTimeout());
         return tps.stream().map(tp -> new PartitionRange(tp.partition(), starts.get(tp), ends.get(tp))).toList();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -91,7 +92,10 @@ class ConsoleBrowserTest {
         try {
             browser.get(console.toString());
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")));
+            // no timed re-rendering while the test reads the page: it refreshes on clicks only from here
+            browser.findElement(By.id("auto-refresh")).click();
             browser.findElement(By.cssSelector("#runs-table tr[data-run='" + runId + "']")).click();
             wait.until(b -> runId.equals(b.findElement(By.id("progress-run")).getText())
                     && "1".equals(text(b, "#progress-figures [data-figure='failures'] dd")));
@@ -143,6 +147,7 @@ class ConsoleBrowserTest {
             assertThat(text(browser, "#replay-status")).contains(" to spavl.images/");
             wait.until(b -> b.findElement(poisonRow).getText().contains("replayed to spavl.images/"));
             assertThat(browser.findElement(poisonRow).getText()).contains("by browser test");
+            wait.until(b -> "1".equals(text(b, "#dlq-topics tr[data-topic='spavl.images.dlq'] td:nth-child(3)")));
             assertThat(browser.findElement(poisonRow).findElements(By.cssSelector("button.replay"))).isEmpty();
             // open the value of the record for the screenshot
             browser.findElement(poisonRow).findElement(By.tagName("summary")).click();
