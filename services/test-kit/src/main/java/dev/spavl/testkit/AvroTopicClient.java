@@ -92,6 +92,9 @@ public final class AvroTopicClient {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // a fetch sent while only empty partitions have their start offsets waits this long for data (default
+        // 500 ms): with it, reading a topic that has records takes over half a second, too slow for tests that poll
+        cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         cfg.put("apicurio.registry.url", registryUrl);
         cfg.put("apicurio.registry.use-specific-avro-reader", "true");
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

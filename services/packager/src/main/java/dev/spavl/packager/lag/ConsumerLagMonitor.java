@@ -55,6 +55,7 @@ public class ConsumerLagMonitor {
     private final MeterRegistry metrics;
     private final String topicPrefix;
     private Admin admin;
+    private volatile LagSnapshot latest = LagSnapshot.NONE;
 
     public ConsumerLagMonitor(PackagerConfig config, MeterRegistry metrics,
                               @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
@@ -125,6 +126,7 @@ public class ConsumerLagMonitor {
         List<MultiGauge.Row<?>> recordRows = new ArrayList<>();
         List<MultiGauge.Row<?>> secondRows = new ArrayList<>();
         List<MultiGauge.Row<?>> rateRows = new ArrayList<>();
+        List<LagSnapshot.Entry> entries = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         committedByGroup.forEach((group, committed) -> {
             Map<String, long[]> byTopic = new TreeMap<>(); // topic -> {committed, end}
@@ -146,12 +148,14 @@ public class ConsumerLagMonitor {
                 recordRows.add(MultiGauge.Row.of(tags, e.records()));
                 secondRows.add(MultiGauge.Row.of(tags, e.seconds()));
                 rateRows.add(MultiGauge.Row.of(tags, e.ratePerSecond()));
+                entries.add(new LagSnapshot.Entry(group, topic, e.records(), e.ratePerSecond(), e.seconds()));
             });
         });
         estimator.retainOnly(keys);
         records.register(recordRows, true);
         seconds.register(secondRows, true);
         rate.register(rateRows, true);
+        latest = new LagSnapshot(now, List.copyOf(entries));
         measureDeadLetters(a);
     }
 
@@ -174,6 +178,11 @@ public class ConsumerLagMonitor {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         held.forEach((topic, n) -> rows.add(MultiGauge.Row.of(Tags.of("topic", topic), n)));
         deadLetters.register(rows, true);
+    }
+
+    /** The last round's figures (what the gauges show), for the console; no extra Admin calls. */
+    public LagSnapshot latest() {
+        return latest;
     }
 
     private static Map<TopicPartition, Long> offsets(Admin a, Collection<TopicPartition> partitions, OffsetSpec spec) throws Exception {

@@ -6,14 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Errors as RFC 7807 problem details ({@code application/problem+json}): what, where, why. */
-final class Problem {
+public final class Problem {
 
-    static final String MEDIA_TYPE = "application/problem+json";
+    public static final String MEDIA_TYPE = "application/problem+json";
 
     private Problem() {
     }
 
-    static Response of(Response.Status status, String title, String detail, Map<String, Object> extra) {
+    public static Response of(Response.Status status, String title, String detail, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
@@ -23,12 +23,12 @@ final class Problem {
         return Response.status(status).type(MEDIA_TYPE).entity(body).build();
     }
 
-    static Response badParameter(String parameter, String reason) {
+    public static Response badParameter(String parameter, String reason) {
         return of(Response.Status.BAD_REQUEST, "invalid query parameter", "parameter '" + parameter + "' " + reason,
                 Map.of("parameter", parameter));
     }
 
-    static Response notFound(String what, String id, String reason) {
+    public static Response notFound(String what, String id, String reason) {
         return of(Response.Status.NOT_FOUND, what + " not found", what + " " + id + ": " + reason, Map.of("id", id));
     }
 }

@@ -16,7 +16,7 @@ public record RunProgress(Map<String, Long> questionsByState, Map<String, Long> 
                           Map<String, Long> quadruplesBySplit, Map<String, Long> quadruplesByClass2,
                           Map<String, Long> unresolvedReasons) {
 
-    static Uni<RunProgress> of(String runId) {
+    public static Uni<RunProgress> of(String runId) {
         return count("select q.state, count(q) from QuestionEntity q where q.runId = ?1 group by q.state", runId)
                 .flatMap(questions -> count("select a.status, count(a) from AnswerEntity a where a.runId = ?1 group by a.status", runId)
                 .flatMap(answers -> count("select a.errorKind, count(a) from AnswerEntity a where a.runId = ?1 and a.status = 'FAILED' "

@@ -92,10 +92,16 @@ public class QuestionIntake {
                 }).call(() -> coordinator.advance(e.getQuestionId())));
     }
 
-    /** One row per (question, model); an OK answer is never replaced by a later FAILED one. */
+    /**
+     * One row per (question, model); an OK answer is never replaced by a later FAILED one, and an OK after a FAILED
+     * replaces it. A lane gives the OK and the FAILED outcome of a (question, model) the same event id, so an OK is
+     * recorded as applied under {@code <event id>/OK}: the OK of a request replayed from a lane's dead-letter topic is
+     * not taken for a duplicate of the FAILED one that was published when the request was dead-lettered.
+     */
     @Incoming("responses")
     public Uni<Void> onResponse(ResponseOutcome e) {
-        return once.apply(e.getEventId(), "ResponseOutcome", CONSUMER, "responses",
+        String appliedId = e.getStatus() == ResponseStatus.OK ? e.getEventId() + "/OK" : e.getEventId();
+        return once.apply(appliedId, "ResponseOutcome", CONSUMER, "responses",
                 new EventOnce.Ids(e.getRunId(), e.getQuestionId(), e.getModelId()), () ->
                 AnswerEntity.<AnswerEntity>findById(new AnswerKey(e.getQuestionId(), e.getModelId())).flatMap(existing -> {
                     boolean ok = e.getStatus() == ResponseStatus.OK;

@@ -1,0 +1,180 @@
+package dev.spavl.packager.console;
+
+import dev.spavl.packager.lag.ConsumerLagMonitor;
+import dev.spavl.packager.lag.LagRounds;
+import dev.spavl.testkit.PostgresDatabaseResource;
+import dev.spavl.testkit.SpavlKafkaResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console page in Debian's headless Chromium (driven through chromedriver by Selenium), served by the packager
+ * under test with real data: run progress, lanes, dead letters, Table 1, and a replay with the token typed into the
+ * page. Saves target/console-screenshot.png. Skipped when chromium or chromedriver is not installed.
+ */
+@QuarkusTest
+@WithTestResource(SpavlKafkaResource.class)
+@WithTestResource(PostgresDatabaseResource.class)
+class ConsoleBrowserTest {
+
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("spavl.test.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path CHROMIUM = Path.of(System.getProperty("spavl.test.chromium", "/usr/bin/chromium"));
+
+    @TestHTTPResource("/console/")
+    URL console;
+
+    @Inject
+    ConsumerLagMonitor monitor;
+
+    private final ConsoleFixture fixture = new ConsoleFixture();
+
+    @Test
+    void theConsoleShowsARunItsLanesDeadLettersAndTableOneAndReplays() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "skipped: needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
+                        + "; apt-get install -y chromium chromium-driver)");
+
+        // real data through the broker: a finished run (qwen-vl-chat fails once), a record the packager dead-letters,
+        // and a lane group with committed offsets measured twice by the lag monitor
+        String runId = "run-browser-" + UUID.randomUUID();
+        fixture.completeRun(runId, List.of("lamm", "otter", "qwen-vl-chat"), 3, "qwen-vl-chat");
+        String poisonKey = "browser-poison-" + UUID.randomUUID();
+        fixture.poison("spavl.images", poisonKey);
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                .until(() -> ConsoleApiTest.find("spavl.images.dlq", poisonKey), java.util.Objects::nonNull);
+        String laneTopic = "spavl.requests.llava-1.5-7b";
+        long end = fixture.requests(laneTopic, 6);
+        Instant t0 = Instant.now();
+        fixture.commit("spavl-responder-llava-1.5-7b", laneTopic, end - 6);
+        LagRounds.measure(monitor, t0);
+        fixture.commit("spavl-responder-llava-1.5-7b", laneTopic, end - 2); // 4 in 120 s: 2 per minute, 2 waiting: 60 s
+        LagRounds.measure(monitor, t0.plusSeconds(120));
+        JsonPath stats = given().get("/api/runs/{id}/stats", runId).then().statusCode(200).extract().jsonPath();
+
+        Path profile = Files.createTempDirectory("spavl-console-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1400,3200", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get(console.toString());
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.ignoring(StaleElementReferenceException.class);
+            wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")));
+            // no timed re-rendering while the test reads the page: it refreshes on clicks only from here
+            browser.findElement(By.id("auto-refresh")).click();
+            browser.findElement(By.cssSelector("#runs-table tr[data-run='" + runId + "']")).click();
+            wait.until(b -> runId.equals(b.findElement(By.id("progress-run")).getText())
+                    && "1".equals(text(b, "#progress-figures [data-figure='failures'] dd")));
+
+            // progress, as ./spavl prints it
+            assertThat(text(browser, "#progress-figures [data-figure='images'] dd")).isEqualTo("3");
+            assertThat(text(browser, "#progress-figures [data-figure='questions'] dd")).isEqualTo("3");
+            assertThat(text(browser, "#progress-figures [data-figure='answers'] dd")).isEqualTo("9 / 9");
+            assertThat(text(browser, "#progress-figures [data-figure='pairs'] dd")).isEqualTo("3");
+            assertThat(text(browser, "#progress-figures [data-figure='quadruples'] dd")).isEqualTo("3");
+            assertThat(text(browser, "#progress-figures [data-figure='unresolved'] dd")).isEqualTo("0");
+            assertThat(text(browser, "#progress-percent")).isEqualTo("100%");
+            assertThat(text(browser, "#failed-table")).contains("SERVER_ERROR").contains("1");
+
+            // lanes: outcomes of the run, lag and throughput of the measured group
+            List<WebElement> qwen = browser.findElements(By.cssSelector("#lanes-table tr[data-model='qwen-vl-chat'] td"));
+            assertThat(qwen.get(4).getText()).isEqualTo("2"); // OK
+            assertThat(qwen.get(5).getText()).isEqualTo("1"); // FAILED
+            assertThat(qwen.get(6).getText()).isEqualTo("SERVER_ERROR 1");
+            List<WebElement> llava = browser.findElements(By.cssSelector("#lanes-table tr[data-model='llava-1.5-7b'] td"));
+            assertThat(llava.get(1).getText()).isEqualTo("2");
+            assertThat(llava.get(2).getText()).isEqualTo("60.0");
+            assertThat(llava.get(3).getText()).isEqualTo("2.0");
+            assertThat(text(browser, "#lanes-measured")).contains("last measured");
+
+            // Table 1: the same numbers as GET /api/runs/{id}/stats (and the dataset card)
+            List<WebElement> row = browser.findElements(By.cssSelector("#table1-table tr[data-class2='" + ConsoleFixture.CLASS2 + "'] td"));
+            assertThat(row.get(1).getText()).isEqualTo("3");
+            assertThat(row.get(2).getText()).isEqualTo("3 (" + pct(stats.get("rows[0].questionUnsafePercent")) + ")");
+            assertThat(row.get(3).getText()).isEqualTo(pct(stats.get("rows[0].chosenUnsafePercent")) + " / "
+                    + pct(stats.get("rows[0].rejectedUnsafePercent")));
+            assertThat(text(browser, "#table1-table tr.total")).startsWith("total 3 3 (100.00)");
+            assertThat(text(browser, "#table1-judge")).contains("Position flip rate: 0.000");
+
+            // dead letters: the poison record, with its reason; replay refused without the token, done with it
+            browser.findElement(By.cssSelector("#dlq-topics tr[data-topic='spavl.images.dlq']")).click();
+            By poisonRow = By.xpath("//table[@id='dlq-records']//tr[td[normalize-space()='" + poisonKey + "']]");
+            wait.until(b -> !b.findElements(poisonRow).isEmpty());
+            assertThat(browser.findElement(poisonRow).getText()).contains("not in the Confluent wire format").contains("spavl.images/");
+            browser.findElement(poisonRow).findElement(By.cssSelector("button.replay")).click();
+            wait.until(b -> text(b, "#replay-status").startsWith("replay refused"));
+            assertThat(text(browser, "#replay-status")).contains("not authorized");
+
+            browser.findElement(By.id("replay-token")).sendKeys(ConsoleFixture.TOKEN);
+            browser.findElement(By.id("replay-operator")).sendKeys("browser test");
+            wait.until(b -> b.findElement(poisonRow).findElement(By.cssSelector("button.replay")).isEnabled());
+            browser.findElement(poisonRow).findElement(By.cssSelector("button.replay")).click();
+            wait.until(b -> text(b, "#replay-status").startsWith("replayed spavl.images.dlq/"));
+            assertThat(text(browser, "#replay-status")).contains(" to spavl.images/");
+            wait.until(b -> b.findElement(poisonRow).getText().contains("replayed to spavl.images/"));
+            assertThat(browser.findElement(poisonRow).getText()).contains("by browser test");
+            wait.until(b -> "1".equals(text(b, "#dlq-topics tr[data-topic='spavl.images.dlq'] td:nth-child(3)")));
+            assertThat(browser.findElement(poisonRow).findElements(By.cssSelector("button.replay"))).isEmpty();
+            // open the value of the record for the screenshot
+            browser.findElement(poisonRow).findElement(By.tagName("summary")).click();
+
+            Path shot = Path.of("target", "console-screenshot.png");
+            Files.createDirectories(shot.getParent());
+            File png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(png.toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+            assertThat(text(browser, "#refresh-text")).startsWith("updated").doesNotContain("error");
+        } finally {
+            browser.quit();
+            deleteTree(profile);
+        }
+    }
+
+    private static String text(WebDriver b, String css) {
+        return b.findElement(By.cssSelector(css)).getText().trim();
+    }
+
+    private static String pct(Object v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ((Number) v).doubleValue());
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
