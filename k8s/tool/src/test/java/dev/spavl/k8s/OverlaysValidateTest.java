@@ -136,7 +136,7 @@ class OverlaysValidateTest {
                 .findFirst().orElseThrow().at("/data/KAFKA_BOOTSTRAP_SERVERS").asText();
         Set<String> laneFiles;
         try (Stream<Path> files = Files.list(ROOT.resolve(GenerateManifests.MODELS))) {
-            laneFiles = files.map(f -> f.getFileName().toString().replaceFirst("\\.yaml$", "")).collect(Collectors.toSet());
+            laneFiles = files.filter(f -> f.toString().endsWith(".yaml")).map(f -> f.getFileName().toString().replaceFirst("\\.yaml$", "")).collect(Collectors.toSet());
         }
         List<JsonNode> lanes = kind(objects, "Deployment").stream()
                 .filter(d -> d.at("/spec/template/metadata/labels/app.kubernetes.io~1name").asText().equals("responder")).toList();
@@ -177,7 +177,7 @@ class OverlaysValidateTest {
     private static void topicsComeFromTheOneList(String overlay, List<JsonNode> objects) throws IOException {
         List<String> lanes;
         try (Stream<Path> files = Files.list(ROOT.resolve(GenerateManifests.MODELS))) {
-            lanes = files.map(f -> f.getFileName().toString().replaceFirst("\\.yaml$", "")).sorted().toList();
+            lanes = files.filter(f -> f.toString().endsWith(".yaml")).map(f -> f.getFileName().toString().replaceFirst("\\.yaml$", "")).sorted().toList();
         }
         List<JsonNode> kafkaTopics = kind(objects, "KafkaTopic");
         List<JsonNode> jobs = kind(objects, "Job");
