@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  * with spavl's recording and alert rules loaded. Asserts that every query the Grafana dashboards and the alert
  * rules use returns data: the consumer lag in records and seconds per lane and group, throughput per stage,
  * errors, latency histograms, dead letters; that every rule evaluates without error; and that a dead-lettered
- * record makes the dead-letter alert go pending. The run includes one file that is not an image (a rejection)
+ * record raises the dead-letter alerts. The run includes one file that is not an image (a rejection)
  * and one poison record (a dead letter), so that those series carry data too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -178,11 +178,13 @@ class PrometheusIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             List<String> deadLetterAlerts = new ArrayList<>();
             for (JsonNode alert : get("/api/v1/alerts").path("data").path("alerts")) {
-                if ("SpavlDeadLetters".equals(alert.path("labels").path("alertname").asText())) {
-                    deadLetterAlerts.add(alert.path("labels").path("topic").asText() + " " + alert.path("state").asText());
+                String name = alert.path("labels").path("alertname").asText();
+                if (name.startsWith("SpavlDeadLetter")) {
+                    deadLetterAlerts.add(name + " " + alert.path("labels").path("topic").asText() + " " + alert.path("state").asText());
                 }
             }
-            assertThat(deadLetterAlerts).anyMatch(a -> a.startsWith("spavl.verdicts.dlq "));
+            assertThat(deadLetterAlerts).anyMatch(a -> a.startsWith("SpavlDeadLetters spavl.verdicts.dlq "))
+                    .anyMatch(a -> a.startsWith("SpavlDeadLetterArrived spavl.verdicts.dlq "));
         });
     }
 

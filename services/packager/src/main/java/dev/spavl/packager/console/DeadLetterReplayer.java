@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,35 +62,40 @@ public class DeadLetterReplayer {
      * @param authorization the request's Authorization header
      * @param operator      who asks, as the page or the caller names them (free text, for the log and the table)
      */
-    public Result replay(String authorization, String topic, int partition, long offset, String operator) {
-        String topicTag = topic != null && topics.isDeadLetterTopic(topic) ? topic : "other";
-        String who = operator == null || operator.isBlank() ? "unnamed" : operator.strip();
-        if (who.length() > 100) {
-            who = who.substring(0, 100);
-        }
+    public Result replay(String authorization, String topic, int partition, long offset, Supplier<String> operator) {
+        // the topic becomes a tag only once it is known to exist: refused requests must not grow the series count
+        String refusedTag = "other";
         switch (token.check(authorization)) {
             case DISABLED -> {
-                count(topicTag, "disabled");
+                count(refusedTag, "disabled");
                 LOG.warnf("console replay of %s/%d@%d refused: %s", topic, partition, offset, token.disabledReason());
                 throw new ConsoleInputException(503, "replay disabled", token.disabledReason());
             }
             case MISSING, WRONG -> {
-                count(topicTag, "unauthorized");
-                LOG.warnf("console replay of %s/%d@%d by %s refused: missing or wrong bearer token", topic, partition, offset, who);
+                count(refusedTag, "unauthorized");
+                LOG.warnf("console replay of %s/%d@%d refused: missing or wrong bearer token", topic, partition, offset);
                 throw new ConsoleInputException(401, "not authorized", "replaying a dead-letter record needs the console's replay token "
                         + "as 'Authorization: Bearer <token>' (spavl.console.replay-token); the one given is missing or wrong");
             }
             case ACCEPTED -> {
             }
         }
+        // the operator's name (free text from the body) is read and logged only for an authorized caller
+        String named = operator.get();
+        String who = named == null || named.isBlank() ? "unnamed" : named.strip();
+        if (who.length() > 100) {
+            who = who.substring(0, 100);
+        }
+        who = who.replaceAll("\\p{Cntrl}", " ");
         ConsumerRecord<byte[], byte[]> rec;
         try {
             rec = topics.fetch(topic, partition, offset);
         } catch (ConsoleInputException e) {
-            count(topicTag, "invalid");
+            count(refusedTag, "invalid");
             LOG.warnf("console replay of %s/%d@%d by %s refused: %s", topic, partition, offset, who, e.getMessage());
             throw e;
         }
+        String topicTag = topic;
         String target = DeadLetterTopics.replayTarget(topic);
         String key = DeadLetterTopics.text(rec.key());
         if (!ledger.claim(topic, partition, offset, target, key, who)) {
@@ -120,9 +126,18 @@ public class DeadLetterReplayer {
                     .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failed(topicTag, topic, partition, offset, who, target, e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw failed(topicTag, topic, partition, offset, who, target, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+            throw unknown(topicTag, topic, partition, offset, who, target, e);
+        } catch (TimeoutException e) {
+            throw unknown(topicTag, topic, partition, offset, who, target, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            // a delivery timeout may come after the broker wrote the record: releasing the claim could replay it twice
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unknown(topicTag, topic, partition, offset, who, target, cause);
+            }
+            throw failed(topicTag, topic, partition, offset, who, target, cause);
+        } catch (RuntimeException e) {
+            throw failed(topicTag, topic, partition, offset, who, target, e); // thrown by send() itself: nothing went out
         }
         ledger.replayed(topic, partition, offset, sent.partition(), sent.offset());
         count(topicTag, "replayed");
@@ -138,6 +153,19 @@ public class DeadLetterReplayer {
                 partition, offset, who, target, e.toString());
         return new ConsoleInputException(502, "replay failed", "sending " + topic + "/" + partition + " offset " + offset + " to " + target
                 + " failed: " + e.getMessage() + "; nothing was recorded, so it can be tried again");
+    }
+
+    /** Whether the record reached the target is not known: the claim stays (CLAIMED), so nobody replays it twice. */
+    private ConsoleInputException unknown(String topicTag, String topic, int partition, long offset, String who, String target,
+                                          Throwable e) {
+        count(topicTag, "unknown");
+        LOG.errorf("console replay of %s/%d@%d by %s to %s: outcome unknown: %s (the claim is kept; look for header %s=%s/%d/%d "
+                + "on %s, then delete the row in console_replays to allow another try)", topic, partition, offset, who, target,
+                e.toString(), REPLAY_OF_HEADER, topic, partition, offset, target);
+        return new ConsoleInputException(502, "replay outcome unknown", "sending " + topic + "/" + partition + " offset " + offset
+                + " to " + target + " did not confirm in time (" + e.getMessage() + "); it may have been written, so the record "
+                + "stays claimed: check " + target + " for header " + REPLAY_OF_HEADER + " before releasing it by hand "
+                + "(services/packager/README.md)");
     }
 
     private void count(String topic, String outcome) {

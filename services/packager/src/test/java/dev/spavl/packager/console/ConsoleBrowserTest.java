@@ -15,7 +15,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -111,21 +110,22 @@ class ConsoleBrowserTest {
             assertThat(text(browser, "#failed-table")).contains("SERVER_ERROR").contains("1");
 
             // lanes: outcomes of the run, lag and throughput of the measured group
-            List<WebElement> qwen = browser.findElements(By.cssSelector("#lanes-table tr[data-model='qwen-vl-chat'] td"));
-            assertThat(qwen.get(4).getText()).isEqualTo("2"); // OK
-            assertThat(qwen.get(5).getText()).isEqualTo("1"); // FAILED
-            assertThat(qwen.get(6).getText()).isEqualTo("SERVER_ERROR 1");
-            List<WebElement> llava = browser.findElements(By.cssSelector("#lanes-table tr[data-model='llava-1.5-7b'] td"));
-            assertThat(llava.get(1).getText()).isEqualTo("2");
-            assertThat(llava.get(2).getText()).isEqualTo("60.0");
-            assertThat(llava.get(3).getText()).isEqualTo("2.0");
+            // the sections render one after the other: read a row whole, again if it was replaced while being read
+            List<String> qwen = wait.until(b -> cells(b, "#lanes-table tr[data-model='qwen-vl-chat'] td", 7));
+            assertThat(qwen.get(4)).isEqualTo("2"); // OK
+            assertThat(qwen.get(5)).isEqualTo("1"); // FAILED
+            assertThat(qwen.get(6)).isEqualTo("SERVER_ERROR 1");
+            List<String> llava = wait.until(b -> cells(b, "#lanes-table tr[data-model='llava-1.5-7b'] td", 4));
+            assertThat(llava.get(1)).isEqualTo("2");
+            assertThat(llava.get(2)).isEqualTo("60.0");
+            assertThat(llava.get(3)).isEqualTo("2.0");
             assertThat(text(browser, "#lanes-measured")).contains("last measured");
 
             // Table 1: the same numbers as GET /api/runs/{id}/stats (and the dataset card)
-            List<WebElement> row = browser.findElements(By.cssSelector("#table1-table tr[data-class2='" + ConsoleFixture.CLASS2 + "'] td"));
-            assertThat(row.get(1).getText()).isEqualTo("3");
-            assertThat(row.get(2).getText()).isEqualTo("3 (" + pct(stats.get("rows[0].questionUnsafePercent")) + ")");
-            assertThat(row.get(3).getText()).isEqualTo(pct(stats.get("rows[0].chosenUnsafePercent")) + " / "
+            List<String> row = wait.until(b -> cells(b, "#table1-table tr[data-class2='" + ConsoleFixture.CLASS2 + "'] td", 4));
+            assertThat(row.get(1)).isEqualTo("3");
+            assertThat(row.get(2)).isEqualTo("3 (" + pct(stats.get("rows[0].questionUnsafePercent")) + ")");
+            assertThat(row.get(3)).isEqualTo(pct(stats.get("rows[0].chosenUnsafePercent")) + " / "
                     + pct(stats.get("rows[0].rejectedUnsafePercent")));
             assertThat(text(browser, "#table1-table tr.total")).startsWith("total 3 3 (100.00)");
             assertThat(text(browser, "#table1-judge")).contains("Position flip rate: 0.000");
@@ -162,6 +162,12 @@ class ConsoleBrowserTest {
             browser.quit();
             deleteTree(profile);
         }
+    }
+
+    /** The texts of the cells, or null (wait on) while the row has fewer than {@code atLeast} of them. */
+    private static List<String> cells(WebDriver b, String css, int atLeast) {
+        List<String> texts = b.findElements(By.cssSelector(css)).stream().map(e -> e.getText().trim()).toList();
+        return texts.size() >= atLeast ? texts : null;
     }
 
     private static String text(WebDriver b, String css) {

@@ -58,6 +58,9 @@ public final class ChatModelResponder implements ModelResponder, AutoCloseable {
                     : model.complete(chat).await().atMost(deadline);
         } catch (ModelCallException e) {
             throw failure(e);
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            // the lane's own deadline passed before the client gave up: a timeout like the client's own
+            throw ModelFailure.of(ModelFailure.Kind.TIMEOUT, modelName + ": no answer within " + deadline, null, e);
         }
         return new Answer(result.text(), result.finishReason(), result.tokensIn(), result.tokensOut(),
                 SimulatedChatModel.isSimulated(result));

@@ -422,13 +422,14 @@ final class Lane implements Runnable {
             if (prior + calls > 1) {
                 laneMetrics.retried();
             }
+            var question = ResponseMapping.question(req, prior + calls);
             long t0 = System.nanoTime();
+            Answer answer;
             try {
-                Answer answer = model.answer(ResponseMapping.question(req, prior + calls), image);
-                long elapsed = System.nanoTime() - t0;
-                breaker.onSuccess(elapsed);
-                throttle.charge(estimate, answer.promptTokens() + answer.completionTokens());
-                return Finished.of(ResponseMapping.ok(spec, req, answer, elapsed, prior + calls));
+                answer = model.answer(question, image);
+                if (answer == null) {
+                    throw new IllegalStateException("the model returned no answer (null)");
+                }
             } catch (RuntimeException thrown) {
                 // anything but a ModelFailure is a bug in the model's code (a team's own responder, say): it takes
                 // the retryable server-error path, so the request ends on the dead-letter topic with the reason and
@@ -450,7 +451,13 @@ final class Lane implements Runnable {
                             e.kind(), calls + 1, budget, wait);
                     Thread.sleep(wait.toMillis());
                 }
+                continue;
             }
+            // the lane's own bookkeeping, outside the try: its failures are not the model's
+            long elapsed = System.nanoTime() - t0;
+            breaker.onSuccess(elapsed);
+            throttle.charge(estimate, answer.promptTokens() + answer.completionTokens());
+            return Finished.of(ResponseMapping.ok(spec, req, answer, elapsed, prior + calls));
         }
         int total = prior + calls;
         if (total >= spec.retry().totalAttempts()) {

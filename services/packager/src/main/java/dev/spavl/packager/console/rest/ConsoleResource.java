@@ -167,17 +167,22 @@ public class ConsoleResource {
     public DeadLetterReplayer.Result replay(@PathParam("topic") String topic, @PathParam("partition") int partition,
                                             @PathParam("offset") long offset, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                             String body) {
-        // read by hand: the body is optional, and a POST without one (or without a content type) must not be a 415
-        ReplayRequest request = null;
-        if (body != null && !body.isBlank()) {
-            try {
-                request = JSON.readValue(body, ReplayRequest.class);
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw new ConsoleInputException(400, "invalid body", "the body must be JSON like {\"operator\": \"name\"} or empty: "
-                        + e.getOriginalMessage());
-            }
+        // read by hand, and only once the token is accepted: the body is optional, a POST without one (or without a
+        // content type) must not be a 415, and an unauthorized caller gets 401 whatever its body
+        return replayer.replay(authorization, topic, partition, offset, () -> operator(body));
+    }
+
+    private static String operator(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
         }
-        return replayer.replay(authorization, topic, partition, offset, request == null ? null : request.operator());
+        try {
+            ReplayRequest request = JSON.readValue(body, ReplayRequest.class);
+            return request == null ? null : request.operator();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ConsoleInputException(400, "invalid body", "the body must be JSON like {\"operator\": \"name\"} or empty: "
+                    + e.getOriginalMessage());
+        }
     }
 
     @ServerExceptionMapper
