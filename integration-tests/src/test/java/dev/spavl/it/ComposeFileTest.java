@@ -11,12 +11,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -57,30 +55,19 @@ class ComposeFileTest {
     @Test
     void composeFileValidatesAgainstTheComposeSpecification() throws Exception {
         Path dclint = LINT.resolve("node_modules/dclint/bin/dclint.cjs");
-        Assumptions.assumeTrue(onPath("node") && onPath("npm"),
+        Assumptions.assumeTrue(Programs.onPath("node") && Programs.onPath("npm"),
                 "node/npm are not installed: docker-compose.yml not validated against the Compose Specification");
         if (!Files.isRegularFile(dclint)) {
             // ./mvnw -B verify on a fresh clone: install the pinned validator from the npm registry, as .ci/run does
-            Process install = new ProcessBuilder("npm", "ci", "--prefix", LINT.toString(), "--no-audit", "--no-fund")
-                    .redirectErrorStream(true).start();
-            String log;
-            try (InputStream in = install.getInputStream()) {
-                log = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            assertThat(install.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished").isTrue();
-            Assumptions.assumeTrue(install.exitValue() == 0 && Files.isRegularFile(dclint),
-                    "dclint could not be installed (npm ci --prefix integration-tests/compose-lint):\n" + log);
+            Programs.Outcome install = Programs.run(ROOT, Duration.ofMinutes(5),
+                    List.of("npm", "ci", "--prefix", LINT.toString(), "--no-audit", "--no-fund"));
+            Assumptions.assumeTrue(install.exitCode() == 0 && Files.isRegularFile(dclint),
+                    "dclint could not be installed (npm ci --prefix integration-tests/compose-lint):\n" + install.output());
         }
 
-        Process process = new ProcessBuilder("node", dclint.toString(), "--config", LINT.resolve(".dclintrc.yml").toString(),
-                "--max-warnings", "0", "--color", "false", COMPOSE.toString())
-                .redirectErrorStream(true).start();
-        String output;
-        try (InputStream in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("dclint finished").isTrue();
-        assertThat(process.exitValue()).as("dclint on docker-compose.yml:%n%s", output).isZero();
+        Programs.Outcome lint = Programs.run(ROOT, Duration.ofMinutes(2), List.of("node", dclint.toString(), "--config",
+                LINT.resolve(".dclintrc.yml").toString(), "--max-warnings", "0", "--color", "false", COMPOSE.toString()));
+        assertThat(lint.exitCode()).as("dclint on docker-compose.yml:%n%s", lint.output()).isZero();
     }
 
     @Test
@@ -230,15 +217,10 @@ class ComposeFileTest {
 
     @Test
     void prometheusConfigurationPassesPromtool() throws Exception {
-        Assumptions.assumeTrue(onPath("promtool"), "promtool (Debian package prometheus) is not installed: prometheus-compose.yml not checked");
-        Process process = new ProcessBuilder("promtool", "check", "config", "--syntax-only",
-                ROOT.resolve("deploy/prometheus/prometheus-compose.yml").toString()).redirectErrorStream(true).start();
-        String output;
-        try (InputStream in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        Assumptions.assumeTrue(Programs.onPath("promtool"), "promtool (Debian package prometheus) is not installed: prometheus-compose.yml not checked");
+        Programs.Outcome check = Programs.run(ROOT, Duration.ofMinutes(1), List.of("promtool", "check", "config", "--syntax-only",
+                ROOT.resolve("deploy/prometheus/prometheus-compose.yml").toString()));
+        assertThat(check.exitCode()).as(check.output()).isZero();
     }
 
     @Test
@@ -351,9 +333,4 @@ class ComposeFileTest {
         }
     }
 
-    private static boolean onPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(java.io.File.pathSeparator))
-                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
-    }
 }

@@ -211,7 +211,7 @@ class CrashSafetyIT {
             assertThat(exportedRows).as("every quadruple exported once").isEqualTo(quadruples.size());
 
             // answers as the responders published them: a (question, model) seen twice is a model call made twice
-            AvroTopicClient topics = new AvroTopicClient("127.0.0.1:" + spavl.port("kafka"), spavl.url("registry") + "/apis/registry/v2");
+            AvroTopicClient topics = new AvroTopicClient(spavl.bootstrap(), spavl.registryV2());
             Map<String, Integer> perRequest = new HashMap<>();
             topics.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(30)).stream()
                     .map(r -> r.value())

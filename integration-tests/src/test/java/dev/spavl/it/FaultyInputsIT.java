@@ -16,14 +16,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -184,7 +182,7 @@ class FaultyInputsIT {
 
         List<String> topics = new ArrayList<>(readers.keySet());
         topics.add(HEARTBEATS);
-        try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+        try (KafkaProducer<byte[], byte[]> producer = spavl.rawProducer()) {
             for (String topic : topics) {
                 int id = given().baseUri(spavl.url("registry"))
                         .get("/apis/ccompat/v7/subjects/{subject}/versions/latest", topic + "-value")
@@ -209,7 +207,7 @@ class FaultyInputsIT {
             }
         }
         Map<String, List<ConsumerRecord<String, byte[]>>> dead = new TreeMap<>();
-        try (DeadLetters dlq = new DeadLetters(bootstrap(), List.copyOf(expected.keySet()))) {
+        try (DeadLetters dlq = new DeadLetters(spavl.bootstrap(), List.copyOf(expected.keySet()))) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 dlq.poll();
                 for (var e : expected.entrySet()) {
@@ -273,7 +271,7 @@ class FaultyInputsIT {
         // every lane commits past the unreadable record at once. The SmallRye channels do not: their dead-letter
         // path for an undecodable record bypasses the commit handler, so the group commits past it only with a later
         // record of the same partition (until then a restart dead-letters it again). Printed, not asserted.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spavl.bootstrap()))) {
             // (the lane sends the dead letter, then commits: wait for the commit)
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 for (var e : readers.entrySet()) {
@@ -320,7 +318,7 @@ class FaultyInputsIT {
     @Order(2)
     void theHeartbeatTopicHasNoDeadLetterTopicAndTheGeneratorIgnoresItsPoisonAndStaysHealthy() throws Exception {
         Assumptions.assumeTrue(poison.containsKey(HEARTBEATS), "the poison records were not sent");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spavl.bootstrap()))) {
             Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(names).contains(HEARTBEATS).doesNotContain(HEARTBEATS + ".dlq", HEARTBEATS + ".retry");
         }
@@ -388,12 +386,12 @@ class FaultyInputsIT {
     @Order(4)
     void theDownModelsRequestsEndFailedOnTheResponsesTopicAndInItsLanesDeadLetterTopic() throws Exception {
         Assumptions.assumeTrue(runId != null, "the run did not complete");
-        AvroTopicClient kafka = new AvroTopicClient(bootstrap(), registryUrl());
+        AvroTopicClient kafka = new AvroTopicClient(spavl.bootstrap(), spavl.registryV2());
 
         // spavl.responses as the services read it (the poison records above are skipped: they are not events)
         List<ResponseOutcome> outcomes = new ArrayList<>();
         try (AvroKafkaDeserializer<ResponseOutcome> avro = new AvroKafkaDeserializer<>()) {
-            avro.configure(Map.of("apicurio.registry.url", registryUrl(), "apicurio.registry.use-specific-avro-reader", "true"), false);
+            avro.configure(Map.of("apicurio.registry.url", spavl.registryV2(), "apicurio.registry.use-specific-avro-reader", "true"), false);
             for (ConsumerRecord<String, byte[]> r : kafka.readAllRaw("spavl.responses", Duration.ofSeconds(30))) {
                 if (r.key().startsWith("poison-")) {
                     continue;
@@ -458,20 +456,8 @@ class FaultyInputsIT {
         return java.nio.file.Files.readString(spavl.home.resolve("logs").resolve(component + ".log"), StandardCharsets.UTF_8);
     }
 
-    private String bootstrap() {
-        return "127.0.0.1:" + spavl.port("kafka");
-    }
 
-    private String registryUrl() {
-        return spavl.url("registry") + "/apis/registry/v2";
-    }
 
-    private KafkaProducer<byte[], byte[]> rawProducer() {
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
-    }
 
     private static Sent send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value) throws Exception {
         RecordMetadata m = producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))

@@ -80,8 +80,8 @@ class HotPlugIT {
 
     @Test
     void aPythonResponderJoinsARunningPipelineIsPairedDrainsWithoutLossAndRetires() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c",
-                        "import confluent_kafka.avro.cached_schema_registry_client, avro.schema, yaml, requests")) == 0,
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON) && Programs.run(EXAMPLE, Duration.ofSeconds(60), List.of(PYTHON.toString(), "-c",
+                        "import confluent_kafka.avro.cached_schema_registry_client, avro.schema, yaml, requests")).exitCode() == 0,
                 "Confluent's Python client is not installed (Debian: apt-get install python3-confluent-kafka python3-avro "
                         + "python3-requests python3-yaml); skipping the hot-plug test");
         // one image at a time, and no new image while one image's requests await their answers
@@ -90,7 +90,7 @@ class HotPlugIT {
         try {
             SpavlCommand.Result up = spavl.run("up");
             assertThat(up.exitCode()).as("./spavl up:%n%s", up.output()).isZero();
-            topics = new AvroTopicClient("127.0.0.1:" + spavl.port("kafka"), spavl.url("registry") + "/apis/registry/v2");
+            topics = new AvroTopicClient(spavl.bootstrap(), spavl.registryV2());
 
             Process first = joinMidRun();
             drainWithoutLoss(first);
@@ -268,7 +268,7 @@ class HotPlugIT {
 
     private List<String> responderCommand(String... extra) {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), "-B", "responder.py", "--model", MODEL,
-                "--bootstrap", "127.0.0.1:" + spavl.port("kafka"), "--registry", spavl.url("registry") + "/apis/ccompat/v7"));
+                "--bootstrap", spavl.bootstrap(), "--registry", spavl.url("registry") + "/apis/ccompat/v7"));
         cmd.addAll(List.of(extra));
         return cmd;
     }
@@ -346,7 +346,7 @@ class HotPlugIT {
     }
 
     private Map<TopicPartition, OffsetAndMetadata> committedOffsets() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + spavl.port("kafka")))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spavl.bootstrap()))) {
             return admin.listConsumerGroupOffsets("spavl-responder-" + MODEL).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         }
     }
@@ -397,17 +397,6 @@ class HotPlugIT {
         }
     }
 
-    private static int run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
 
     private void printSummary() {
         if (summary.isEmpty()) {

@@ -141,7 +141,7 @@ class LocalStackIT {
                 + "python3-confluent-kafka python3-avro python3-requests); skipping the independent-reader check");
 
         Process reader = new ProcessBuilder("/usr/bin/python3", script.toString(),
-                "127.0.0.1:" + spavl.port("kafka"),
+                spavl.bootstrap(),
                 "http://127.0.0.1:" + spavl.port("registry") + "/apis/ccompat/v7",
                 "spavl.runs", "1", "30")
                 .redirectErrorStream(true).start();

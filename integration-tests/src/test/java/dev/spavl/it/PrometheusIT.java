@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spavl.testkit.ChildJvm;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +67,7 @@ class PrometheusIT {
 
     @BeforeAll
     void upAndMonitor() {
-        Assumptions.assumeTrue(onPath("prometheus"),
+        Assumptions.assumeTrue(Programs.onPath("prometheus"),
                 "Debian's prometheus is not installed (apt-get install prometheus; .ci/run installs it): Prometheus IT skipped");
         spavl.env.put("SPAVL_PROMETHEUS_PORT", Integer.toString(ChildJvm.freePort()));
         spavl.env.put("SPAVL_SCRAPE_INTERVAL", "1s");
@@ -114,7 +112,7 @@ class PrometheusIT {
         // a "png" that is text: the generator rejects it and counts the reason
         Files.writeString(tree.resolve("Malicious Use/Security threats/cyber/not-an-image.png"), "no image here");
         // a record naming a schema id the registry does not know: the packager dead-letters it
-        try (KafkaProducer<byte[], byte[]> producer = rawProducer()) {
+        try (KafkaProducer<byte[], byte[]> producer = spavl.rawProducer()) {
             byte[] wire = ByteBuffer.allocate(9).put((byte) 0).putInt(987654).putInt(42).array();
             producer.send(new ProducerRecord<>("spavl.verdicts", "prometheus-it-poison".getBytes(StandardCharsets.UTF_8), wire))
                     .get(30, TimeUnit.SECONDS);
@@ -130,17 +128,18 @@ class PrometheusIT {
     void everyDashboardQueryReturnsData() throws IOException {
         Map<String, String> queries = dashboardQueries();
         assertThat(queries).as("queries found in %s", DASHBOARDS).hasSizeGreaterThan(30);
-        // the scrape after the run's last events, and one more lag round, must be in
-        waitSeconds(6);
-        List<String> empty = new ArrayList<>();
-        queries.forEach((where, query) -> {
-            // the offline judge has no circuit breaker: those series exist only with a model judge (docs/metrics.md)
-            boolean modelJudgeOnly = MODEL_JUDGE_ONLY.stream().anyMatch(query::contains);
-            if (!modelJudgeOnly && instant(query).isEmpty()) {
-                empty.add(where + ": " + query);
-            }
+        // until the scrape after the run's last events, and one more lag round, are in
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            List<String> empty = new ArrayList<>();
+            queries.forEach((where, query) -> {
+                // the offline judge has no circuit breaker: those series exist only with a model judge (docs/metrics.md)
+                boolean modelJudgeOnly = MODEL_JUDGE_ONLY.stream().anyMatch(query::contains);
+                if (!modelJudgeOnly && instant(query).isEmpty()) {
+                    empty.add(where + ": " + query);
+                }
+            });
+            assertThat(empty).as("dashboard queries without data").isEmpty();
         });
-        assertThat(empty).as("dashboard queries without data").isEmpty();
     }
 
     @Test
@@ -269,23 +268,6 @@ class PrometheusIT {
         }
     }
 
-    private KafkaProducer<byte[], byte[]> rawProducer() {
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + spavl.port("kafka"));
-        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
-    }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
-    }
 
-    private static void waitSeconds(int seconds) {
-        try {
-            Thread.sleep(seconds * 1000L);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

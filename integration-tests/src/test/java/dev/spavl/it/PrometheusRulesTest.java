@@ -7,14 +7,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,7 +37,7 @@ class PrometheusRulesTest {
 
     @BeforeAll
     static void promtoolInstalled() {
-        Assumptions.assumeTrue(run(List.of("promtool", "--version")).exitCode == 0,
+        Assumptions.assumeTrue(run(List.of("promtool", "--version")).exitCode() == 0,
                 "promtool (Debian's prometheus package) is not installed: rule checks skipped; .ci/run installs it");
     }
 
@@ -46,8 +45,8 @@ class PrometheusRulesTest {
     void alertAndRecordingRulesAreValid() throws IOException {
         List<String> cmd = new ArrayList<>(List.of("promtool", "check", "rules"));
         cmd.addAll(files(PROMETHEUS.resolve("rules"), ".yml"));
-        Outcome check = run(cmd);
-        assertThat(check.exitCode).as(check.output).isZero();
+        Programs.Outcome check = run(cmd);
+        assertThat(check.exitCode()).as(check.output()).isZero();
     }
 
     @Test
@@ -55,9 +54,9 @@ class PrometheusRulesTest {
         List<String> cmd = new ArrayList<>(List.of("promtool", "test", "rules"));
         cmd.addAll(files(PROMETHEUS.resolve("tests"), ".test.yml"));
         assertThat(cmd).hasSizeGreaterThan(3);
-        Outcome test = run(cmd);
-        assertThat(test.exitCode).as(test.output).isZero();
-        assertThat(test.output).contains("SUCCESS");
+        Programs.Outcome test = run(cmd);
+        assertThat(test.exitCode()).as(test.output()).isZero();
+        assertThat(test.output()).contains("SUCCESS");
     }
 
     @Test
@@ -86,8 +85,8 @@ class PrometheusRulesTest {
         Path file = Files.createTempFile("prometheus", ".yml");
         try {
             Files.writeString(file, rendered);
-            Outcome check = run(List.of("promtool", "check", "config", file.toString()));
-            assertThat(check.exitCode).as(check.output).isZero();
+            Programs.Outcome check = run(List.of("promtool", "check", "config", file.toString()));
+            assertThat(check.exitCode()).as(check.output()).isZero();
         } finally {
             Files.deleteIfExists(file);
         }
@@ -96,8 +95,8 @@ class PrometheusRulesTest {
     @Test
     void everyShippedPrometheusConfigurationIsValid() throws IOException {
         for (String config : files(PROMETHEUS, ".yml")) {
-            Outcome check = run(List.of("promtool", "check", "config", "--syntax-only", config));
-            assertThat(check.exitCode).as("%s: %s", config, check.output).isZero();
+            Programs.Outcome check = run(List.of("promtool", "check", "config", "--syntax-only", config));
+            assertThat(check.exitCode()).as("%s: %s", config, check.output()).isZero();
         }
     }
 
@@ -149,23 +148,7 @@ class PrometheusRulesTest {
         }
     }
 
-    private record Outcome(int exitCode, String output) {
-    }
-
-    private static Outcome run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Outcome(-1, String.join(" ", cmd) + " did not finish in 60 s");
-            }
-            return new Outcome(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Outcome(-1, String.join(" ", cmd) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(-1, "interrupted");
-        }
+    private static Programs.Outcome run(List<String> cmd) {
+        return Programs.run(ROOT, Duration.ofSeconds(60), cmd);
     }
 }

@@ -3,12 +3,10 @@ package dev.spavl.it;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,32 +24,18 @@ class PythonResponderUnitTest {
     @Test
     void theExampleResponderPassesItsUnitTests() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no " + PYTHON + "; skipping the Python responder's unit tests");
-        Run probe = run(List.of(PYTHON.toString(), "-c", "import avro.schema, yaml"));
-        Assumptions.assumeTrue(probe.exitCode == 0, "python3-avro or python3-yaml is missing (Debian: apt-get install python3-avro "
-                + "python3-yaml); skipping the Python responder's unit tests: " + probe.output.strip());
+        Programs.Outcome probe = run(List.of(PYTHON.toString(), "-c", "import avro.schema, yaml"));
+        Assumptions.assumeTrue(probe.exitCode() == 0, "python3-avro or python3-yaml is missing (Debian: apt-get install python3-avro "
+                + "python3-yaml); skipping the Python responder's unit tests: " + probe.output().strip());
 
-        Run tests = run(List.of(PYTHON.toString(), "-B", "-m", "unittest", "-v"));
-        System.out.println(tests.output);
-        assertThat(tests.exitCode).as("python3 -m unittest in %s:%n%s", EXAMPLE, tests.output).isZero();
-        assertThat(tests.output).as("every test ran (none skipped)").containsPattern("Ran [1-9][0-9]* tests").contains("\nOK")
+        Programs.Outcome tests = run(List.of(PYTHON.toString(), "-B", "-m", "unittest", "-v"));
+        System.out.println(tests.output());
+        assertThat(tests.exitCode()).as("python3 -m unittest in %s:%n%s", EXAMPLE, tests.output()).isZero();
+        assertThat(tests.output()).as("every test ran (none skipped)").containsPattern("Ran [1-9][0-9]* tests").contains("\nOK")
                 .doesNotContain("skipped");
     }
 
-    record Run(int exitCode, String output) {
-    }
-
-    private static Run run(List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("python-unittest", ".log");
-        try {
-            Process p = new ProcessBuilder(command).directory(EXAMPLE.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            if (!p.waitFor(2, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within 2 minutes");
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    private static Programs.Outcome run(List<String> command) {
+        return Programs.run(EXAMPLE, Duration.ofMinutes(2), command);
     }
 }

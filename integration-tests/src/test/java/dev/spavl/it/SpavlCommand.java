@@ -3,6 +3,10 @@ package dev.spavl.it;
 import dev.spavl.testkit.ChildJvm;
 import dev.spavl.testkit.SpavlRoot;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +49,24 @@ final class SpavlCommand {
 
     String url(String service) {
         return "http://127.0.0.1:" + port(service);
+    }
+
+    /** The stack's Kafka, for clients of the tests. */
+    String bootstrap() {
+        return "127.0.0.1:" + port("kafka");
+    }
+
+    /** The stack's registry, Apicurio's v2 API. */
+    String registryV2() {
+        return url("registry") + "/apis/registry/v2";
+    }
+
+    /** A producer of raw bytes: records no serializer of ours would write (poison, unknown schema ids). */
+    KafkaProducer<byte[], byte[]> rawProducer() {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        cfg.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     Result run(String... args) {
