@@ -207,29 +207,31 @@ def _cost(value):
     return decimal.Decimal(value).quantize(COST_SCALE)
 
 
-def outcome_ok(request, model_id, text, finish_reason, tokens_in, tokens_out, latency_ms, attempts, simulated,
-               cost_usd="0", occurred_at=None):
-    """The ResponseOutcome a lane publishes for an answer (status OK)."""
-    return {
+def _outcome(request, model_id, status, attempts, simulated, latency_ms, occurred_at, **fields):
+    """The fields every ResponseOutcome has, one (question, model) outcome id whatever its status."""
+    outcome = {
         "event_id": outcome_event_id(request["question_id"], model_id),
         "run_id": request["run_id"],
         "occurred_at": occurred_at or now_millis(),
         "question_id": request["question_id"],
         "model_id": model_id,
-        "status": "OK",
-        "text": text,
-        "finish_reason": finish_reason,
-        "tokens_in": int(tokens_in),
-        "tokens_out": int(tokens_out),
+        "status": status,
         "latency_ms": int(latency_ms),
-        "cost_usd": _cost(cost_usd),
-        "error_kind": None,
-        "error_message": None,
         "attempts": max(1, int(attempts)),
         "simulated": bool(simulated),
         # copied from the request so the judge can label the answer without a lookup
         "question": request["text"],
     }
+    outcome.update(fields)
+    return outcome
+
+
+def outcome_ok(request, model_id, text, finish_reason, tokens_in, tokens_out, latency_ms, attempts, simulated,
+               cost_usd="0", occurred_at=None):
+    """The ResponseOutcome a lane publishes for an answer (status OK)."""
+    return _outcome(request, model_id, "OK", attempts, simulated, latency_ms, occurred_at,
+                    text=text, finish_reason=finish_reason, tokens_in=int(tokens_in), tokens_out=int(tokens_out),
+                    cost_usd=_cost(cost_usd), error_kind=None, error_message=None)
 
 
 def outcome_failed(request, model_id, error_kind, message, attempts, simulated, latency_ms=0, occurred_at=None):
@@ -238,25 +240,9 @@ def outcome_failed(request, model_id, error_kind, message, attempts, simulated, 
     if error_kind not in ERROR_KINDS:
         raise ValueError("error kind %s is not one of %s" % (error_kind, ", ".join(ERROR_KINDS)))
     message = None if message is None else str(message)[:MAX_ERROR_MESSAGE]
-    return {
-        "event_id": outcome_event_id(request["question_id"], model_id),
-        "run_id": request["run_id"],
-        "occurred_at": occurred_at or now_millis(),
-        "question_id": request["question_id"],
-        "model_id": model_id,
-        "status": "FAILED",
-        "text": None,
-        "finish_reason": None,
-        "tokens_in": 0,
-        "tokens_out": 0,
-        "latency_ms": int(latency_ms),
-        "cost_usd": _cost("0"),
-        "error_kind": error_kind,
-        "error_message": message,
-        "attempts": max(1, int(attempts)),
-        "simulated": bool(simulated),
-        "question": request["text"],
-    }
+    return _outcome(request, model_id, "FAILED", attempts, simulated, latency_ms, occurred_at,
+                    text=None, finish_reason=None, tokens_in=0, tokens_out=0, cost_usd=_cost("0"),
+                    error_kind=error_kind, error_message=message)
 
 
 def heartbeat(model_id, status, instance, started_at_ms, sequence, provider, concurrency, version, interval_ms,
