@@ -47,6 +47,7 @@ final class CatalogFields {
     static final String LATENCY_MEAN = "persona.latency.mean-ms";
     static final String LATENCY_STDDEV = "persona.latency.stddev-ms";
     static final String LATENCY_MIN = "persona.latency.min-ms";
+    static final String LATENCY_SHAPE = "persona.latency.shape";
     static final String RATE_429 = "persona.faults.rate-429";
     static final String RATE_500 = "persona.faults.rate-500";
     static final String RATE_TIMEOUT = "persona.faults.rate-timeout";
@@ -58,7 +59,7 @@ final class CatalogFields {
             SYSTEM_PROMPT, TEMPERATURE, TOP_P, MAX_TOKENS, CONCURRENCY, RPM, TPM, TIMEOUT, MAX_ATTEMPTS,
             INITIAL_BACKOFF, MAX_BACKOFF, REDELIVERIES, REDELIVERY_DELAY, CB_FAILURE_RATE, CB_MINIMUM_CALLS, CB_WINDOW,
             CB_OPEN_FOR, PRICE_IN, PRICE_OUT, UNSAFE_RATE, REFUSAL_STYLE, LATENCY_MEAN,
-            LATENCY_STDDEV, LATENCY_MIN, RATE_429, RATE_500, RATE_TIMEOUT, RATE_GARBAGE, RETRY_AFTER);
+            LATENCY_STDDEV, LATENCY_MIN, LATENCY_SHAPE, RATE_429, RATE_500, RATE_TIMEOUT, RATE_GARBAGE, RETRY_AFTER);
 
     private static final String PERSONA = "persona.";
 

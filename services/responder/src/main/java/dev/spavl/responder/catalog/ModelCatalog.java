@@ -1,5 +1,7 @@
 package dev.spavl.responder.catalog;
 
+import dev.spavl.responder.simulated.LatencyShape;
+
 import static dev.spavl.responder.catalog.CatalogFields.*;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -471,6 +473,7 @@ public final class ModelCatalog {
         long mean = r.get(LATENCY_MEAN, Latency.DEFAULT.meanMs(), CatalogFields::parseLong);
         long stddev = r.get(LATENCY_STDDEV, Latency.DEFAULT.stddevMs(), CatalogFields::parseLong);
         long min = r.get(LATENCY_MIN, Latency.DEFAULT.minMs(), CatalogFields::parseLong);
+        LatencyShape shape = r.get(LATENCY_SHAPE, Latency.DEFAULT.shape(), LatencyShape::parse);
         double r429 = r.get(RATE_429, 0.0, CatalogFields::parseDouble);
         double r500 = r.get(RATE_500, 0.0, CatalogFields::parseDouble);
         double rTimeout = r.get(RATE_TIMEOUT, 0.0, CatalogFields::parseDouble);
@@ -487,7 +490,7 @@ public final class ModelCatalog {
         Retry retry = r.make(() -> new Retry(attempts, initialBackoff, maxBackoff, redeliveries, redeliveryDelay));
         CircuitBreakerPolicy breaker = r.make(() -> new CircuitBreakerPolicy(cbRate, cbMinimum, cbWindow, cbOpenFor));
         Price price = r.make(() -> new Price(priceIn, priceOut));
-        Latency latency = r.make(() -> new Latency(mean, stddev, min));
+        Latency latency = r.make(() -> new Latency(mean, stddev, min, shape));
         Faults faults = r.make(() -> new Faults(r429, r500, rTimeout, rGarbage, retryAfter));
         Persona persona = r.make(() -> new Persona(unsafeRate, style,
                 latency != null ? latency : Latency.DEFAULT, faults != null ? faults : Faults.NONE));

@@ -1,5 +1,7 @@
 package dev.spavl.responder.catalog;
 
+import dev.spavl.responder.simulated.LatencyShape;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -371,14 +374,19 @@ public record ModelSpec(String id, String displayName, Provider provider, Option
     }
 
     /**
-     * Simulated response time: normal(mean, stddev), never below min. Milliseconds as long so YAML stays
-     * plain numbers.
+     * Simulated response time: a draw of {@code shape} with this mean and standard deviation (normal by default,
+     * or lognormal for a long tail), never below min. Milliseconds as long so YAML stays plain numbers.
      */
-    public record Latency(long meanMs, long stddevMs, long minMs) {
+    public record Latency(long meanMs, long stddevMs, long minMs, LatencyShape shape) {
 
         public static final Latency DEFAULT = new Latency(500, 200, 50);
 
+        public Latency(long meanMs, long stddevMs, long minMs) {
+            this(meanMs, stddevMs, minMs, LatencyShape.NORMAL);
+        }
+
         public Latency {
+            Objects.requireNonNull(shape, "shape");
             Problems p = new Problems();
             if (meanMs < 0) {
                 p.add("field 'persona.latency.mean-ms' must be >= 0 (was " + meanMs + ")");

@@ -31,7 +31,7 @@ public final class BuiltInResponders {
             ModelSpec.Persona p = spec.persona();
             Persona persona = new Persona(spec.id(), p.unsafeRate(), RefusalStyle.valueOf(p.refusalStyle().name()),
                     Duration.ofMillis(p.latency().meanMs()), Duration.ofMillis(p.latency().stddevMs()),
-                    Duration.ofMillis(p.latency().minMs()), p.faults().rate429(), p.faults().retryAfter(),
+                    Duration.ofMillis(p.latency().minMs()), p.latency().shape(), p.faults().rate429(), p.faults().retryAfter(),
                     p.faults().rate500(), p.faults().rateTimeout(), spec.timeout(), p.faults().rateGarbage(), seed);
             return new SimulatedChatModel(persona);
         }

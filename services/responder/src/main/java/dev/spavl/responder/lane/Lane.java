@@ -44,12 +44,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,13 +62,17 @@ import java.util.concurrent.TimeUnit;
  * then a {@code ResponseOutcome} keyed by question_id. Past the in-process attempts a request waits on the
  * retry topic ({@code retry.redelivery-delay}) for another round; after the last round it is dead-lettered
  * to {@code <topic>.dlq} with reason headers and a FAILED outcome is published. A permanent failure is
- * FAILED at once. Offsets (with the commit time, for {@link AnsweredQuestions}) are committed after each
- * poll batch is answered: at-least-once, with repeat calls after a crash avoided where detectable.
+ * FAILED at once. Requests go to the workers as they arrive, up to twice the concurrency in flight (then consumption
+ * pauses), so a slow call never leaves the other workers idle; offsets (with the commit time, for
+ * {@link AnsweredQuestions}) are committed every {@value #COMMIT_EVERY_MS} ms up to each partition's oldest request
+ * not yet answered ({@link InFlightWindow}): at-least-once, with repeat calls after a crash avoided where detectable.
  */
 final class Lane implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(Lane.class);
     static final String COMMITTED_AT = "committed-at=";
+    static final long COMMIT_EVERY_MS = 500;
+    private static final long REVOKE_WAIT_MS = Duration.ofMinutes(2).toMillis();
 
     private final ModelSpec spec;
     private final ModelResponder model;
@@ -90,9 +95,18 @@ final class Lane implements Runnable {
     private final Map<TopicPartition, Long> delayed = new HashMap<>();
     /** Partition -> end offset at assignment: records below it may have been handled before a crash. */
     private final Map<TopicPartition, Long> recoveryEnd = new ConcurrentHashMap<>();
+    /** Requests handed to the workers and not finished, per partition: commits never pass the oldest (lane thread only). */
+    private final InFlightWindow window = new InFlightWindow();
+    /** What the workers finished, for the lane thread to settle. */
+    private final Queue<InFlightWindow.Finished> finished = new ConcurrentLinkedQueue<>();
+    /** Requests in flight or queued for the workers before consumption pauses: enough that no worker waits for the lane. */
+    private final int maxInFlight;
     private volatile boolean running = true;
     private volatile boolean stopped;
     private boolean pausedByBreaker;
+    private Exception failure;
+    private boolean uncommitted;
+    private long lastCommit;
 
     Lane(ModelSpec spec, ModelResponder model, KafkaConsumer<String, ResponseRequested> consumer, KafkaProducer<String, Object> producer,
          KafkaProducer<byte[], byte[]> rawProducer, BlobStore blobs, MeterRegistry metrics, KafkaTraceContext traces, String topicPrefix,
@@ -107,6 +121,7 @@ final class Lane implements Runnable {
         this.topic = topicPrefix + ".requests." + spec.id();
         this.retryTopic = topic + ".retry";
         this.responsesTopic = topicPrefix + ".responses";
+        this.maxInFlight = spec.concurrency() * 2;
         this.workers = Executors.newFixedThreadPool(spec.concurrency(), r -> {
             Thread t = new Thread(r, "lane-" + spec.id() + "-worker");
             t.setDaemon(true);
@@ -152,30 +167,36 @@ final class Lane implements Runnable {
             LOG.infof("lane %s: consuming %s and %s (concurrency %d, %s)", spec.id(), topic, retryTopic, spec.concurrency(),
                     throttle.unlimited() ? "no rate limit" : spec.rateLimit());
             while (running) {
+                settleFinished();
+                if (failure != null) {
+                    throw failure;
+                }
                 applyPauses();
                 ConsumerRecords<String, ResponseRequested> records;
                 try {
-                    records = consumer.poll(Duration.ofMillis(200));
+                    // short while requests are in flight: their completions are what moves the lane on
+                    records = consumer.poll(Duration.ofMillis(window.isEmpty() ? 200 : 20));
                 } catch (RecordDeserializationException e) {
                     deadLetterUnreadable(e);
                     continue;
                 }
-                List<ConsumerRecord<String, ResponseRequested>> due = dueRecords(records);
-                if (due.isEmpty()) {
-                    if (!records.isEmpty()) {
-                        commitPositions();
-                    }
-                    continue;
+                if (!records.isEmpty()) {
+                    uncommitted = true;
                 }
-                List<Future<?>> work = new ArrayList<>();
-                for (ConsumerRecord<String, ResponseRequested> record : due) {
-                    work.add(workers.submit(() -> handle(record)));
+                for (ConsumerRecord<String, ResponseRequested> record : dueRecords(records)) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    window.started(tp, record.offset());
+                    workers.submit(() -> {
+                        Throwable error = null;
+                        try {
+                            handle(record);
+                        } catch (Throwable t) {
+                            error = t;
+                        }
+                        finished.add(new InFlightWindow.Finished(tp, record.offset(), error));
+                    });
                 }
-                for (Future<?> f : work) {
-                    f.get();
-                }
-                producer.flush();
-                commitPositions();
+                commitIfDue(false);
             }
         } catch (Exception e) {
             LOG.errorf(e, "lane %s stopped on an unexpected error; its uncommitted requests are redelivered on restart", spec.id());
@@ -183,7 +204,15 @@ final class Lane implements Runnable {
         } finally {
             workers.shutdown();
             try {
-                commitPositions();
+                // calls in flight finish (each is bounded by the model's timeout and retry budget); then only what
+                // completed without an error is committed
+                workers.awaitTermination(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            settleFinished();
+            try {
+                commitIfDue(true);
             } catch (RuntimeException ignored) {
                 // nothing consumed, or the broker is gone: the group resumes from the last commit
             }
@@ -191,6 +220,43 @@ final class Lane implements Runnable {
             stopped = true;
             LOG.infof("lane %s drained and closed", spec.id());
         }
+    }
+
+    /** Takes the workers' completions into the window; the first failure stops the lane (see {@link #run}). */
+    private void settleFinished() {
+        InFlightWindow.Finished f;
+        while ((f = finished.poll()) != null) {
+            if (f.error() == null) {
+                window.finished(f.partition(), f.offset());
+                uncommitted = true;
+            } else if (failure == null) {
+                // the record stays in the window, so no commit passes it: it is delivered again after the restart
+                failure = f.error() instanceof Exception e ? e : new IllegalStateException(f.error());
+            }
+        }
+    }
+
+    /**
+     * Commits every assigned partition up to its first request not yet answered (or its position when none is in
+     * flight), with the commit time for crash recovery; at most every {@value #COMMIT_EVERY_MS} ms unless forced.
+     */
+    private void commitIfDue(boolean force) {
+        long now = System.currentTimeMillis();
+        if (!uncommitted || (!force && now - lastCommit < COMMIT_EVERY_MS)) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        String meta = COMMITTED_AT + now;
+        for (TopicPartition tp : assigned) {
+            offsets.put(tp, new OffsetAndMetadata(window.safeOffset(tp, consumer.position(tp)), meta));
+        }
+        consumer.commitSync(offsets);
+        lastCommit = now;
+        uncommitted = false;
     }
 
     /**
@@ -216,14 +282,18 @@ final class Lane implements Runnable {
         return due;
     }
 
-    /** Pauses every partition while the circuit is open, and retry partitions whose head is not due. */
+    /**
+     * Pauses every partition while the circuit is open or the window is full (the workers have enough to do), and
+     * retry partitions whose head is not due.
+     */
     private void applyPauses() {
         Set<TopicPartition> assigned = consumer.assignment();
         long now = System.currentTimeMillis();
         delayed.entrySet().removeIf(e -> e.getValue() <= now || !assigned.contains(e.getKey()));
         boolean open = breaker.isOpen();
+        boolean full = window.size() >= maxInFlight;
         Set<TopicPartition> want = new HashSet<>(delayed.keySet());
-        if (open) {
+        if (open || full) {
             want.addAll(assigned);
         }
         Set<TopicPartition> paused = consumer.paused();
@@ -248,24 +318,35 @@ final class Lane implements Runnable {
         }
     }
 
-    /** Commits every assigned partition's position, with the commit time for crash recovery. */
-    private void commitPositions() {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (assigned.isEmpty()) {
-            return;
-        }
-        String meta = COMMITTED_AT + System.currentTimeMillis();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : assigned) {
-            offsets.put(tp, new OffsetAndMetadata(consumer.position(tp), meta));
-        }
-        consumer.commitSync(offsets);
-    }
-
     /** Runs inside poll, on the lane thread. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // requests in flight on these partitions finish here and their offsets are committed, so the next owner
+            // does not call the model for them again
+            long deadline = System.currentTimeMillis() + REVOKE_WAIT_MS;
+            settleFinished();
+            while (window.anyInFlight(partitions) && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                settleFinished();
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            String meta = COMMITTED_AT + System.currentTimeMillis();
+            for (TopicPartition tp : partitions) {
+                offsets.put(tp, new OffsetAndMetadata(window.safeOffset(tp, consumer.position(tp)), meta));
+            }
+            try {
+                consumer.commitSync(offsets);
+            } catch (RuntimeException e) {
+                LOG.warnf("lane %s: offsets of revoked partitions not committed (%s); their requests may be delivered again",
+                        spec.id(), e.getMessage());
+            }
+            partitions.forEach(window::forget);
             partitions.forEach(delayed::remove);
             partitions.forEach(recoveryEnd::remove);
         }
@@ -523,7 +604,7 @@ final class Lane implements Runnable {
         laneMetrics.deadLettered();
         LOG.errorf("lane %s: unreadable record at %s offset %d dead-lettered: %s", spec.id(), tp, e.offset(), why);
         consumer.seek(tp, e.offset() + 1);
-        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(e.offset() + 1, COMMITTED_AT + System.currentTimeMillis())));
+        uncommitted = true; // committed with the next round, below any request still in flight on that partition
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

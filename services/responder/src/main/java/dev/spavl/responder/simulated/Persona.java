@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param latencyMean   mean of the normal latency distribution
  * @param latencyStddev its standard deviation
  * @param latencyMin    floor of every successful call's latency (draws below it are raised to it)
+ * @param latencyShape  the latency's distribution around its mean ({@link LatencyShape})
  * @param rate429       share of attempts failing with RATE_LIMITED (HTTP 429)
  * @param retryAfter    the Retry-After a 429 carries
  * @param rate500       share of attempts failing with SERVER_ERROR (HTTP 500)
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param seed          varies every draw; two seeds give two different (equally calibrated) sets of decisions
  */
 public record Persona(String modelId, double unsafeRate, RefusalStyle refusalStyle,
-                      Duration latencyMean, Duration latencyStddev, Duration latencyMin,
+                      Duration latencyMean, Duration latencyStddev, Duration latencyMin, LatencyShape latencyShape,
                       double rate429, Duration retryAfter, double rate500, double rateTimeout, Duration timeout,
                       double rateGarbage, long seed) {
 
@@ -37,6 +38,7 @@ public record Persona(String modelId, double unsafeRate, RefusalStyle refusalSty
         nonNegative("latencyMean", latencyMean);
         nonNegative("latencyStddev", latencyStddev);
         nonNegative("latencyMin", latencyMin);
+        Objects.requireNonNull(latencyShape, "latencyShape");
         rate("rate429", rate429);
         nonNegative("retryAfter", retryAfter);
         rate("rate500", rate500);
@@ -59,51 +61,56 @@ public record Persona(String modelId, double unsafeRate, RefusalStyle refusalSty
      */
     public static Persona of(String modelId, double unsafeRate) {
         return new Persona(modelId, unsafeRate, RefusalStyle.APOLOGETIC, Duration.ZERO, Duration.ZERO,
-                Duration.ZERO, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(60), 0, 0L);
+                Duration.ZERO, LatencyShape.NORMAL, 0, Duration.ofSeconds(1), 0, 0, Duration.ofSeconds(60), 0, 0L);
     }
 
     public Persona withUnsafeRate(double rate) {
-        return new Persona(modelId, rate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, rate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate500, rateTimeout, timeout, rateGarbage, seed);
     }
 
     public Persona withRefusalStyle(RefusalStyle style) {
-        return new Persona(modelId, unsafeRate, style, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, style, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate500, rateTimeout, timeout, rateGarbage, seed);
     }
 
     public Persona withLatency(Duration mean, Duration stddev, Duration min) {
-        return new Persona(modelId, unsafeRate, refusalStyle, mean, stddev, min,
+        return new Persona(modelId, unsafeRate, refusalStyle, mean, stddev, min, latencyShape,
+                rate429, retryAfter, rate500, rateTimeout, timeout, rateGarbage, seed);
+    }
+
+    public Persona withLatencyShape(LatencyShape shape) {
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, shape,
                 rate429, retryAfter, rate500, rateTimeout, timeout, rateGarbage, seed);
     }
 
     public Persona withRateLimits(double rate, Duration after) {
-        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate, after, rate500, rateTimeout, timeout, rateGarbage, seed);
     }
 
     public Persona withServerErrors(double rate) {
-        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate, rateTimeout, timeout, rateGarbage, seed);
     }
 
     public Persona withTimeouts(double rate) {
-        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate500, rate, timeout, rateGarbage, seed);
     }
 
     public Persona withTimeout(Duration newTimeout) {
-        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate500, rateTimeout, newTimeout, rateGarbage, seed);
     }
 
     public Persona withGarbage(double rate) {
-        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate500, rateTimeout, timeout, rate, seed);
     }
 
     public Persona withSeed(long newSeed) {
-        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin,
+        return new Persona(modelId, unsafeRate, refusalStyle, latencyMean, latencyStddev, latencyMin, latencyShape,
                 rate429, retryAfter, rate500, rateTimeout, timeout, rateGarbage, newSeed);
     }
 

@@ -170,12 +170,13 @@ public final class SimulatedChatModel implements ChatModel {
         return Fault.NONE;
     }
 
-    /** Normal(mean, stddev) raised to at least latencyMin; zero when the persona has no latency. */
+    /** A draw of the persona's latency shape (mean, stddev) raised to at least latencyMin; zero when it has no latency. */
     Duration latency(String userText, int attempt) {
         long mean = persona.latencyMean().toNanos();
         long sd = persona.latencyStddev().toNanos();
         long min = persona.latencyMin().toNanos();
-        double sample = mean + (sd == 0 ? 0 : draws.gaussian("latency", normalize(userText), attempt) * sd);
+        double sample = sd == 0 ? mean
+                : persona.latencyShape().sample(mean, sd, draws.gaussian("latency", normalize(userText), attempt));
         return Duration.ofNanos(Math.max(min, Math.max(0L, Math.round(sample))));
     }
 

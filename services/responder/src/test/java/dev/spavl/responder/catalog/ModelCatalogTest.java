@@ -1,5 +1,7 @@
 package dev.spavl.responder.catalog;
 
+import dev.spavl.responder.simulated.LatencyShape;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -190,6 +192,7 @@ class ModelCatalogTest {
                 P + "llava-1.5-7b.faults.retry-after", "2s",
                 P + "\"llava-1.5-7b\".concurrency", "8",            // SmallRye's quoting of a dotted key
                 P + "otter.persona.latency.mean-ms", "50",
+                P + "otter.latency.shape", "lognormal",
                 P + "otter.persona.refusal-style", "", // blank = back to the default
                 P + "otter.retry.initial-backoff", "250ms"));
 
@@ -204,7 +207,7 @@ class ModelCatalogTest {
         assertThat(llava.persona().unsafeRate()).isEqualTo(0.4415);
 
         ModelSpec otter = catalog.require("otter");
-        assertThat(otter.persona().latency()).isEqualTo(new Latency(50, 200, 120));
+        assertThat(otter.persona().latency()).isEqualTo(new Latency(50, 200, 120, LatencyShape.LOGNORMAL));
         assertThat(otter.persona().refusalStyle()).isEqualTo(RefusalStyle.APOLOGETIC); // the bundle said brief
         assertThat(otter.retry().initialBackoff()).isEqualTo(Duration.ofMillis(250));
     }
@@ -415,6 +418,7 @@ class ModelCatalogTest {
                 Arguments.of(Map.of(P + "lamm.retry.initial-backoff", "2m"), "lamm", "retry.initial-backoff"),
                 Arguments.of(Map.of(P + "lamm.latency.mean-ms", "-3"), "lamm", "persona.latency.mean-ms"),
                 Arguments.of(Map.of(P + "lamm.faults.rate-500", "2"), "lamm", "persona.faults.rate-500"),
+                Arguments.of(Map.of(P + "lamm.latency.shape", "pareto"), "lamm", "persona.latency.shape"),
                 Arguments.of(Map.of(P + "lamm.faults.rate-500", "0.6", P + "lamm.faults.rate-429", "0.6"),
                         "lamm", "persona.faults.rate-"),
                 Arguments.of(Map.of(P + "lamm.refusal-style", "rude"), "lamm", "persona.refusal-style"),

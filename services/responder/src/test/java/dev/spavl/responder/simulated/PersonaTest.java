@@ -21,7 +21,7 @@ class PersonaTest {
                 .withGarbage(0.02)
                 .withSeed(99);
         assertThat(p).isEqualTo(new Persona("sim-x", 0.2, RefusalStyle.LECTURE, Duration.ofMillis(250),
-                Duration.ofMillis(50), Duration.ofMillis(100), 0.1, Duration.ofSeconds(2), 0.05, 0.01,
+                Duration.ofMillis(50), Duration.ofMillis(100), LatencyShape.NORMAL, 0.1, Duration.ofSeconds(2), 0.05, 0.01,
                 Duration.ofMinutes(1), 0.02, 99));
         Persona base = Persona.of("m", 0.5);
         assertThat(base.refusalStyle()).isEqualTo(RefusalStyle.APOLOGETIC);
