@@ -36,6 +36,9 @@ import javax.imageio.ImageIO;
  *     &lt;out-root&gt;/class1/class2/class3/; files that already exist are kept (add --force to redraw them)
  * java examples/SyntheticImages.java &lt;out-root&gt; &lt;class1&gt; &lt;class2&gt; &lt;class3&gt; &lt;index&gt; [--force]
  *     draws one picture, &lt;out-root&gt;/class1/class2/class3/synthetic-&lt;index&gt;.png
+ * java examples/SyntheticImages.java --set &lt;out-root&gt; &lt;count&gt; &lt;taxonomy.tsv&gt;
+ *     draws &lt;count&gt; distinct pictures round-robin over every subcategory of the taxonomy file (the
+ *     benchmarks' input: benchmarks/README.md), in parallel, keeping files that exist
  * </pre>
  * Java 17, single file, runs headless.
  */
@@ -69,6 +72,14 @@ public final class SyntheticImages {
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true"); // before the first AWT class is touched
 
+        if (args.length > 0 && args[0].equals("--set")) {
+            if (args.length != 4) {
+                usage();
+                System.exit(2);
+            }
+            drawSet(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
+            return;
+        }
         List<String> positional = new ArrayList<>();
         boolean force = false;
         for (String arg : args) {
@@ -107,6 +118,47 @@ public final class SyntheticImages {
     private static void usage() {
         System.err.println("usage: java examples/SyntheticImages.java <out-root> [--force]");
         System.err.println("       java examples/SyntheticImages.java <out-root> <class1> <class2> <class3> <index> [--force]");
+        System.err.println("       java examples/SyntheticImages.java --set <out-root> <count> <taxonomy.tsv>");
+    }
+
+    /**
+     * {@code count} pictures, picture i in subcategory i mod n of the taxonomy (class1, class2, class3 in its first
+     * three tab-separated columns, after a header line) with index i / n + 1: every picture differs, so the generator
+     * takes none as a duplicate. Drawn on every core; quiet (one summary line).
+     */
+    static void drawSet(Path root, int count, Path taxonomy) throws IOException {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1: " + count);
+        }
+        List<String[]> leaves = new ArrayList<>();
+        List<String> lines = Files.readAllLines(taxonomy, StandardCharsets.UTF_8);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] cols = line.split("\t");
+            if (cols.length >= 3) {
+                leaves.add(new String[] {cols[0], cols[1], cols[2]});
+            }
+        }
+        if (leaves.isEmpty()) {
+            throw new IllegalArgumentException(taxonomy + " lists no subcategory (expected class1<TAB>class2<TAB>class3 rows)");
+        }
+        long written = java.util.stream.IntStream.range(0, count).parallel().filter(i -> {
+            String[] leaf = leaves.get(i % leaves.size());
+            Path file = root.resolve(leaf[0]).resolve(leaf[1]).resolve(leaf[2]).resolve("synthetic-" + (i / leaves.size() + 1) + ".png");
+            if (Files.exists(file)) {
+                return false;
+            }
+            try {
+                Files.createDirectories(file.getParent());
+                Path partial = file.resolveSibling(file.getFileName() + ".partial");
+                ImageIO.write(draw(leaf[0], leaf[1], leaf[2], i / leaves.size() + 1), "png", partial.toFile());
+                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(file.toString(), e);
+            }
+        }).count();
+        System.out.printf("%d pictures under %s (%d drawn now, %d kept) over %d subcategories%n", count, root, written,
+                count - written, leaves.size());
     }
 
     static void write(Path root, String class1, String class2, String class3, int index, boolean force) throws IOException {
