@@ -35,7 +35,9 @@ public class AnswerEntity extends PanacheEntityBase {
     public BigDecimal costUsd;
     public boolean simulated;
 
+    public static final String OK = "OK";
+
     public boolean ok() {
-        return "OK".equals(status);
+        return OK.equals(status);
     }
 }
