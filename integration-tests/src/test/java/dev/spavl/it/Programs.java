@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -28,12 +29,19 @@ final class Programs {
 
     /** Runs {@code command} in {@code dir}; its output goes through a file, so a talkative program never blocks on a pipe. */
     static Outcome run(Path dir, Duration timeout, List<String> command) {
+        return run(dir, timeout, command, Map.of());
+    }
+
+    /** As {@link #run(Path, Duration, List)}, with {@code env} added to the program's environment. */
+    static Outcome run(Path dir, Duration timeout, List<String> command, Map<String, String> env) {
         String line = String.join(" ", command);
         Path out = null;
         try {
             out = Files.createTempFile("spavl-it-program", ".log");
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return new Outcome(-1, line + " did not finish within " + timeout + ":\n" + Files.readString(out, StandardCharsets.UTF_8));
