@@ -618,8 +618,16 @@ def scenario_kafka_ceiling(args):
         log(f"consumer: the same {args.records} records")
         c_out = kafka_tool("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", stack.bootstrap(),
                            "--topic", topic, "--messages", str(args.records), "--timeout", "120000")
-        header, row = [l for l in c_out.splitlines() if l.strip()][-2:]
-        cols = dict(zip([h.strip() for h in header.split(",")], [v.strip() for v in row.split(",")]))
+        out_lines = [l for l in c_out.splitlines() if l.strip()]
+        at = next((i for i, l in enumerate(out_lines) if "nMsg.sec" in l), None)
+        names = [h.strip() for h in out_lines[at].split(",")] if at is not None else []
+        # the figures are the next line with as many comma-separated fields as the header (log lines may come between)
+        row = next((l for l in out_lines[at + 1:] if len(l.split(",")) == len(names)), None) if names else None
+        if row is None:
+            fail(f"ConsumerPerformance printed no figures: {c_out[-3000:]}")
+        cols = dict(zip(names, [v.strip() for v in row.split(",")]))
+        if "nMsg.sec" not in cols:
+            fail(f"ConsumerPerformance printed no nMsg.sec: {c_out[-3000:]}")
         consumer = {"records_per_second": round(float(cols["nMsg.sec"])), "mb_per_second": float(cols["MB.sec"]),
                     "raw": row}
         figures = {"record_size": size, "record_size_source": source, "records": args.records, "partitions": 6,
@@ -812,8 +820,10 @@ def scenario_footprint(args):
             results[name] = restart_and_measure(stack, name, args)
             log(f"{name}: ready after {results[name]['ready_seconds']} s, idle RSS {results[name]['idle_rss_mb']} MB")
         for name in ("kafka", "registry"):
-            st = proc_stat(stack.pid(name))
-            results[name] = {"idle_rss_mb": round(st[1] / 1024, 1)}
+            pid = stack.pid(name)
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                jvm = " ".join(a.decode() for a in f.read().split(b"\0") if a.startswith(b"-X"))
+            results[name] = {"idle_rss_mb": round(proc_stat(pid)[1] / 1024, 1), "jvm": jvm}
         lines = ["Each service is stopped (SIGTERM) and started again alone with the same command line and environment "
                  f"as `./spavl up` gives it, the others idle; ready = `/q/health/ready` answers 200; idle RSS after "
                  f"{args.settle} s without work. Each median of {args.repeat} starts.", "",
