@@ -16,9 +16,11 @@ import json
 import math
 import os
 import platform
+import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -33,9 +35,10 @@ TAXONOMY = os.path.join(ROOT, "services", "taxonomy", "src", "main", "resources"
                         "spa-vl-taxonomy.tsv")
 SERVICES = ["generator", "responder", "judge", "packager"]
 COMPONENTS = ["kafka", "registry"] + SERVICES
-# the paper's 12 models (services/responder/CATALOG.md), as environment names of their catalog entries
-MODEL_ENV_IDS = ["OTTER", "MPLUG_OWL", "LAMM_SFT", "LLAMA_ADAPTER_V2", "MINIGPT_4", "INSTRUCTBLIP", "LAMM",
-                 "LLAVA_1_5_7B", "INTERNLM_XCOMPOSER", "QWEN_VL_CHAT", "GEMINI_PRO_VISION", "GEMINI_PRO_VISION_JB"]
+# the paper's 12 models (services/responder/CATALOG.md), and the environment spelling of their catalog entries
+MODEL_IDS = ["otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4", "instructblip", "lamm", "llava-1.5-7b",
+             "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb"]
+MODEL_ENV_IDS = [re.sub(r"[^A-Z0-9]", "_", m.upper()) for m in MODEL_IDS]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -151,6 +154,15 @@ def proc_stat(pid):
         return cpu, rss, hwm
     except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
         return None
+
+
+def launch_of(pid):
+    """(command line, environment, working directory) of a running process, to start it again as it was started."""
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        cmdline = [a.decode() for a in f.read().split(b"\0") if a]
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        environ = dict(a.decode().split("=", 1) for a in f.read().split(b"\0") if b"=" in a)
+    return cmdline, environ, os.readlink(f"/proc/{pid}/cwd")
 
 
 def pss_kb(pid):
@@ -644,13 +656,8 @@ def scenario_kafka_ceiling(args):
 
 
 # --------------------------------------------------------------------------------------------- saturation
-MODEL_IDS = ["otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4", "instructblip", "lamm", "llava-1.5-7b",
-             "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb"]
-
-
 def latency_mean_ms(mean, sd, floor, samples=400_000):
     """The mean of the persona's latency as drawn (lognormal with this mean and sd, raised to the floor)."""
-    import random
     rnd = random.Random(1)
     sigma2 = math.log1p(sd * sd / (mean * mean))
     mu = math.log(mean) - sigma2 / 2
@@ -772,17 +779,13 @@ def scenario_saturation(args):
 
 def start_second_responder(stack, model, log_path):
     """A second responder process with the first one's command line and environment, hosting only `model`."""
-    pid = stack.pid("responder")
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        cmdline = [a.decode() for a in f.read().split(b"\0") if a]
-    with open(f"/proc/{pid}/environ", "rb") as f:
-        environ = dict(a.decode().split("=", 1) for a in f.read().split(b"\0") if b"=" in a)
+    cmdline, environ, cwd = launch_of(stack.pid("responder"))
     port = free_port()
     environ.update({"QUARKUS_HTTP_PORT": str(port), "SPAVL_RESPONDER_MODELS": model})
     # not the stack's component name: ./spavl keeps managing only the first instance
     cmdline = [a if not a.startswith("-Dspavl.component=") else "-Dspavl.component=responder-2" for a in cmdline]
     logf = open(log_path, "w")
-    proc = subprocess.Popen(cmdline, env=environ, cwd=os.readlink(f"/proc/{pid}/cwd"), stdout=logf,
+    proc = subprocess.Popen(cmdline, env=environ, cwd=cwd, stdout=logf,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
@@ -799,7 +802,6 @@ def start_second_responder(stack, model, log_path):
 
 
 def free_port():
-    import socket
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -821,9 +823,7 @@ def scenario_footprint(args):
             log(f"{name}: ready after {results[name]['ready_seconds']} s, idle RSS {results[name]['idle_rss_mb']} MB")
         for name in ("kafka", "registry"):
             pid = stack.pid(name)
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                jvm = " ".join(a.decode() for a in f.read().split(b"\0") if a.startswith(b"-X"))
-            results[name] = {"idle_rss_mb": round(proc_stat(pid)[1] / 1024, 1), "jvm": jvm}
+            results[name] = {"idle_rss_mb": round(proc_stat(pid)[1] / 1024, 1), "jvm": jvm_options(launch_of(pid)[0])}
         lines = ["Each service is stopped (SIGTERM) and started again alone with the same command line and environment "
                  f"as `./spavl up` gives it, the others idle; ready = `/q/health/ready` answers 200; idle RSS after "
                  f"{args.settle} s without work. Each median of {args.repeat} starts.", "",
@@ -838,11 +838,7 @@ def scenario_footprint(args):
 
 def restart_and_measure(stack, name, args):
     pid = stack.pid(name)
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        cmdline = [a.decode() for a in f.read().split(b"\0") if a]
-    with open(f"/proc/{pid}/environ", "rb") as f:
-        environ = dict(a.decode().split("=", 1) for a in f.read().split(b"\0") if b"=" in a)
-    cwd = os.readlink(f"/proc/{pid}/cwd")
+    cmdline, environ, cwd = launch_of(pid)
     log_path = os.path.join(stack.home, "logs", f"{name}.log")
     pid_file = os.path.join(stack.home, "pids", f"{name}.pid")
     ready_times, started_times, rss = [], [], []
@@ -876,10 +872,13 @@ def restart_and_measure(stack, name, args):
         time.sleep(args.settle)
         rss.append(proc_stat(pid)[1] / 1024)
     stack.refresh()
-    jvm = " ".join(a for a in cmdline if a.startswith("-X"))
     return {"ready_seconds": round(median(ready_times), 2), "ready_all": [round(x, 2) for x in ready_times],
             "quarkus_started_seconds": round(median(started_times), 2) if started_times else None,
-            "idle_rss_mb": round(median(rss), 1), "jvm": jvm}
+            "idle_rss_mb": round(median(rss), 1), "jvm": jvm_options(cmdline)}
+
+
+def jvm_options(cmdline):
+    return " ".join(a for a in cmdline if a.startswith("-X"))
 
 
 def zombie(pid):

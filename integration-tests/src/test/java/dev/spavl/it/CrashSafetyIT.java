@@ -39,8 +39,7 @@ class CrashSafetyIT {
 
     private static final int IMAGES = 8;
     private static final int QUESTIONS = IMAGES * 3;
-    private static final List<String> MODELS = List.of("otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4",
-            "instructblip", "lamm", "llava-1.5-7b", "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb");
+    private static final List<String> MODELS = SpavlCommand.PAPER_MODELS;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(8);
 
     private final ObjectMapper json = new ObjectMapper();

@@ -44,8 +44,7 @@ class LocalStackIT {
     private String runId;
 
     /** The paper's 12 responders, as the catalog names them. */
-    private static final List<String> MODELS = List.of("otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4",
-            "instructblip", "lamm", "llava-1.5-7b", "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb");
+    private static final List<String> MODELS = SpavlCommand.PAPER_MODELS;
 
     @BeforeAll
     void up() {

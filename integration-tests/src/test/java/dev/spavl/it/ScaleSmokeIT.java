@@ -23,8 +23,7 @@ class ScaleSmokeIT {
 
     private static final int QUADRUPLES = 2_000;
     private static final int QUESTIONS = 3 * (int) Math.ceil(QUADRUPLES / 3.0);
-    private static final List<String> MODELS = List.of("otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4",
-            "instructblip", "lamm", "llava-1.5-7b", "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb");
+    private static final List<String> MODELS = SpavlCommand.PAPER_MODELS;
 
     private final SpavlCommand spavl = new SpavlCommand("it-scale");
 

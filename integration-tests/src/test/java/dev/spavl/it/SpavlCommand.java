@@ -28,6 +28,9 @@ final class SpavlCommand {
     }
 
     static final Path ROOT = SpavlRoot.locate();
+    /** The paper's 12 responders, as the bundled catalog names them (the stack's default lanes). */
+    static final List<String> PAPER_MODELS = List.of("otter", "mplug-owl", "lamm-sft", "llama-adapter-v2", "minigpt-4",
+            "instructblip", "lamm", "llava-1.5-7b", "internlm-xcomposer", "qwen-vl-chat", "gemini-pro-vision", "gemini-pro-vision-jb");
 
     final Path home;
     final Map<String, String> env = new HashMap<>();
