@@ -54,6 +54,11 @@ public class QuestionEntity extends PanacheEntityBase {
     public Instant closedAt;
 
     public List<String> expected() {
+        return expected(expectedResponders);
+    }
+
+    /** The models a question went to, from its stored expected_responders column. */
+    public static List<String> expected(String expectedResponders) {
         return expectedResponders.isBlank() ? List.of() : Arrays.asList(expectedResponders.split(","));
     }
 

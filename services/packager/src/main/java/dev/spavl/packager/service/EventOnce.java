@@ -8,6 +8,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -48,10 +52,53 @@ public class EventOnce {
     }
 
     private Uni<Void> applyOnce(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
-        return Panache.withTransaction(() -> once(eventId, eventType, consumer, topic, change))
+        return retryWhileUnavailable(() -> Panache.withTransaction(() -> once(eventId, eventType, consumer, topic, change)),
+                eventType, consumer, eventId);
+    }
+
+    /**
+     * The same step for a poll's worth of events in one transaction: the ids already recorded are looked up in one
+     * query, {@code change} receives the ones not seen before (each at most once, in the batch's order) and those are
+     * recorded in one statement. A batch that fails for another reason than the database being unavailable fails
+     * as a whole; the caller decides what to do with its events.
+     */
+    public Uni<Void> applyBatch(List<String> eventIds, String eventType, String consumer, String topic,
+            Function<Set<String>, Uni<Void>> change) {
+        return retryWhileUnavailable(() -> Panache.withTransaction(() -> batchOnce(eventIds, eventType, consumer, topic, change)),
+                eventType, consumer, "batch of " + eventIds.size());
+    }
+
+    private Uni<Void> batchOnce(List<String> eventIds, String eventType, String consumer, String topic,
+            Function<Set<String>, Uni<Void>> change) {
+        String[] ids = eventIds.toArray(String[]::new);
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select event_id from processed_events where event_id = any(cast(?1 as varchar[]))", String.class)
+                .setParameter(1, ids).getResultList()
+                .flatMap(seen -> {
+                    Set<String> fresh = new LinkedHashSet<>(eventIds);
+                    fresh.removeAll(seen);
+                    int duplicates = eventIds.size() - fresh.size();
+                    if (fresh.isEmpty()) {
+                        count(eventType, "duplicate", duplicates);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return change.apply(fresh)
+                            .call(() -> s.createNativeQuery("insert into processed_events (event_id, consumer, topic, processed_at)"
+                                            + " select e, ?2, ?3, now() from unnest(cast(?1 as varchar[])) as e")
+                                    .setParameter(1, fresh.toArray(String[]::new)).setParameter(2, consumer).setParameter(3, topic)
+                                    .executeUpdate())
+                            .invoke(() -> {
+                                count(eventType, "applied", fresh.size());
+                                count(eventType, "duplicate", duplicates);
+                            });
+                }));
+    }
+
+    private Uni<Void> retryWhileUnavailable(Supplier<Uni<Void>> transaction, String eventType, String consumer, String what) {
+        return Uni.createFrom().<Void>deferred(() -> transaction.get())
                 .onFailure(TransientDatabaseFailure::is).invoke(f -> {
                     metrics.counter("spavl.packager.event.retries", "event", eventType).increment();
-                    LOG.warnf("%s: %s %s not applied, the database is unavailable (%s); retrying", consumer, eventType, eventId,
+                    LOG.warnf("%s: %s %s not applied, the database is unavailable (%s); retrying", consumer, eventType, what,
                             TransientDatabaseFailure.describe(f));
                 })
                 .onFailure(TransientDatabaseFailure::is).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
@@ -71,6 +118,12 @@ public class EventOnce {
     }
 
     private void count(String eventType, String outcome) {
-        metrics.counter("spavl.packager.events", "event", eventType, "outcome", outcome).increment();
+        count(eventType, outcome, 1);
+    }
+
+    private void count(String eventType, String outcome, int n) {
+        if (n > 0) {
+            metrics.counter("spavl.packager.events", "event", eventType, "outcome", outcome).increment(n);
+        }
     }
 }

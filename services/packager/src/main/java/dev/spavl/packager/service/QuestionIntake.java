@@ -23,7 +23,9 @@ import java.time.Instant;
  * The packager's consumers of everything a question accumulates: images, questions, answers, labels and
  * verdicts. Each applies its event once (EventOnce: the event id is recorded in the same transaction) and
  * in any order: rows are inserted or updated independently of each other, and every change ends by asking
- * the coordinator whether the question can move on.
+ * the coordinator whether the question can move on. Answers and labels arrive a poll at a time
+ * ({@link AnswerAndLabelBatches}); their one-event methods here are the rules the batches follow, and what a
+ * batch that failed as a whole is applied again with, event by event.
  */
 @ApplicationScoped
 public class QuestionIntake {
@@ -93,12 +95,11 @@ public class QuestionIntake {
     }
 
     /**
-     * One row per (question, model); an OK answer is never replaced by a later FAILED one, and an OK after a FAILED
+     * An answer: one row per (question, model); an OK answer is never replaced by a later FAILED one, and an OK after a FAILED
      * replaces it. A lane gives the OK and the FAILED outcome of a (question, model) the same event id, so an OK is
      * recorded as applied under {@code <event id>/OK}: the OK of a request replayed from a lane's dead-letter topic is
      * not taken for a duplicate of the FAILED one that was published when the request was dead-lettered.
      */
-    @Incoming("responses")
     public Uni<Void> onResponse(ResponseOutcome e) {
         String appliedId = e.getStatus() == ResponseStatus.OK ? e.getEventId() + "/OK" : e.getEventId();
         return once.apply(appliedId, "ResponseOutcome", CONSUMER, "responses",
@@ -123,7 +124,7 @@ public class QuestionIntake {
                 }).call(() -> coordinator.advance(e.getQuestionId())));
     }
 
-    @Incoming("assessments")
+    /** A label, replacing an earlier one of the same subject. */
     public Uni<Void> onAssessment(SafetyAssessed e) {
         String model = e.getSubject() == SafetySubject.QUESTION ? LabelEntity.QUESTION : e.getModelId();
         return once.apply(e.getEventId(), "SafetyAssessed", CONSUMER, "assessments",

@@ -136,6 +136,34 @@ class PairingFlowTest {
         assertThat(java.util.Set.of(pair.getAnswerA().getModelId(), pair.getAnswerB().getModelId())).containsExactlyInAnyOrder("m-safe", "m-mid");
     }
 
+    /**
+     * Answers and labels are applied a poll at a time: an unreadable record among them, and an answer that fails on
+     * its own (a model id longer than the column), each go to the dead-letter topic with their reason, and nothing
+     * else of the batch is lost.
+     */
+    @Test
+    void aBadRecordInABatchOfAnswersGoesToTheDeadLetterTopicAloneAndTheRestIsApplied() {
+        String q = "q-" + UUID.randomUUID();
+        String tooLong = "m-" + "x".repeat(100);
+        List<Send> events = everything(q, MODELS);
+        ResponseOutcome firstAnswer = events.stream().map(Send::value).filter(ResponseOutcome.class::isInstance)
+                .map(ResponseOutcome.class::cast).findFirst().orElseThrow();
+        kafka.sendRaw("spavl.responses", q, "this is not Avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        kafka.send("spavl.responses", q, ResponseOutcome.newBuilder(firstAnswer)
+                .setEventId(Ids.event("ResponseOutcome", q, tooLong)).setModelId(tooLong).build());
+        events.forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+
+        assertThat(awaitPairs(q, 1)).hasSize(1);
+        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(30))
+                .until(() -> kafka.readAllRaw("spavl.responses.dlq", Duration.ofSeconds(5)).stream()
+                        .filter(r -> q.equals(r.key())).toList(), l -> l.size() >= 2);
+        List<String> reasons = dead.stream().map(r -> new String(r.headers().lastHeader("dead-letter-reason").value(),
+                java.nio.charset.StandardCharsets.UTF_8)).toList();
+        assertThat(reasons).hasSize(2).anySatisfy(r -> assertThat(r).contains("not in the Confluent wire format"))
+                .anySatisfy(r -> assertThat(r).contains("too long"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     // ---- events -------------------------------------------------------------------------------------
 
     @Test
