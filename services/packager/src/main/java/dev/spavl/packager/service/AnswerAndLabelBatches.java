@@ -36,8 +36,8 @@ import static io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler
 /**
  * Answers and labels, a poll at a time: 24 of a question's 25 answer and label events change one row and leave the
  * question incomplete, and applying them one transaction each (seven statements) was what bounded the packager at
- * SPA-VL scale (docs/benchmarks.md). A batch is one transaction of five statements whatever its size: the event ids
- * already applied, one upsert of every row, the ids recorded, the touched questions locked and checked in one
+ * SPA-VL scale (docs/benchmarks.md). A batch is one transaction of a few statements whatever its size: the event ids
+ * recorded (returning the new ones), one upsert of every row, the touched questions locked and checked in one
  * projection; only questions that became complete are then paired, by the coordinator as before.
  *
  * <p>The rules are those of the one-event path in {@link QuestionIntake}: an OK answer is never replaced by a FAILED

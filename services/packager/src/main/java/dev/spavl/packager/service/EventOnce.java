@@ -57,9 +57,8 @@ public class EventOnce {
     }
 
     /**
-     * The same step for a poll's worth of events in one transaction: the ids already recorded are looked up in one
-     * query, {@code change} receives the ones not seen before (each at most once, in the batch's order) and those are
-     * recorded in one statement. A batch that fails for another reason than the database being unavailable fails
+     * The same step for a poll's worth of events in one transaction: the ids are recorded in one statement that
+     * returns those not recorded before, and {@code change} receives these (each at most once, in the batch's order). A batch that fails for another reason than the database being unavailable fails
      * as a whole; the caller decides what to do with its events.
      */
     public Uni<Void> applyBatch(List<String> eventIds, String eventType, String consumer, String topic,
@@ -70,27 +69,26 @@ public class EventOnce {
 
     private Uni<Void> batchOnce(List<String> eventIds, String eventType, String consumer, String topic,
             Function<Set<String>, Uni<Void>> change) {
-        String[] ids = eventIds.toArray(String[]::new);
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "select event_id from processed_events where event_id = any(cast(?1 as varchar[]))", String.class)
-                .setParameter(1, ids).getResultList()
-                .flatMap(seen -> {
+        // Every lookup of a batch goes by primary key. These tables grow by thousands of rows a minute, faster than
+        // autovacuum refreshes their statistics, and with stale statistics PostgreSQL read whole tables for
+        // "= any(<batch>)" and for the labels of a batch's answers (a sequential scan per batch, growing with the
+        // run: docs/benchmarks.md). For this transaction only, index paths are preferred.
+        return Panache.getSession().flatMap(s -> s.createNativeQuery("set local enable_seqscan = off").executeUpdate()
+                // recording the ids first tells which ones are new: a redelivered id conflicts and is not returned; the
+                // whole transaction, records included, rolls back if the change fails
+                .chain(() -> s.createNativeQuery("insert into processed_events (event_id, consumer, topic, processed_at)"
+                                + " select distinct e, ?2, ?3, now() from unnest(cast(?1 as varchar[])) as e"
+                                + " on conflict (event_id) do nothing returning event_id", String.class)
+                        .setParameter(1, eventIds.toArray(String[]::new)).setParameter(2, consumer).setParameter(3, topic)
+                        .getResultList())
+                .flatMap(recorded -> {
                     Set<String> fresh = new LinkedHashSet<>(eventIds);
-                    fresh.removeAll(seen);
+                    fresh.retainAll(new java.util.HashSet<>(recorded));
                     int duplicates = eventIds.size() - fresh.size();
-                    if (fresh.isEmpty()) {
+                    return (fresh.isEmpty() ? Uni.createFrom().voidItem() : change.apply(fresh)).invoke(() -> {
+                        count(eventType, "applied", fresh.size());
                         count(eventType, "duplicate", duplicates);
-                        return Uni.createFrom().voidItem();
-                    }
-                    return change.apply(fresh)
-                            .call(() -> s.createNativeQuery("insert into processed_events (event_id, consumer, topic, processed_at)"
-                                            + " select e, ?2, ?3, now() from unnest(cast(?1 as varchar[])) as e")
-                                    .setParameter(1, fresh.toArray(String[]::new)).setParameter(2, consumer).setParameter(3, topic)
-                                    .executeUpdate())
-                            .invoke(() -> {
-                                count(eventType, "applied", fresh.size());
-                                count(eventType, "duplicate", duplicates);
-                            });
+                    });
                 }));
     }
 
