@@ -183,7 +183,7 @@ public class AnswerAndLabelBatches {
             }
         }
         sizes.computeIfAbsent(eventType, t -> DistributionSummary.builder("spavl.packager.batch.size").tag("event", t)
-                .description("events applied per packager transaction (answers and labels are applied a poll at a time)")
+                .description("readable events per batch of answers or labels (one transaction per batch, unless it fails as a whole)")
                 .register(metrics)).record(readable.size());
         Uni<Void> applied = readable.isEmpty() ? Uni.createFrom().voidItem()
                 : applyAll.apply(readable.stream().map(KafkaRecord::getPayload).toList())
@@ -191,12 +191,18 @@ public class AnswerAndLabelBatches {
                             LOG.warnf(f, "a batch of %d %s events (%s) failed as a whole; applying them one by one", readable.size(),
                                     eventType, offsets(readable));
                             return Multi.createFrom().iterable(readable).onItem().transformToUniAndConcatenate(r ->
-                                            applyOne.apply(r.getPayload()).onFailure().recoverWithUni(g ->
-                                                    Uni.createFrom().completionStage(() -> r.nack(g))))
+                                            applyOne.apply(r.getPayload()).onFailure().recoverWithItem(g -> {
+                                                deadLetters.add(Uni.createFrom().completionStage(() -> r.nack(g)));
+                                                return null;
+                                            }))
                                     .collect().last().replaceWithVoid();
                         });
-        return (deadLetters.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(deadLetters).andFailFast().replaceWithVoid())
-                .chain(() -> applied)
+        // unreadable and failed records are dead-lettered only once the rest is applied: the dead-letter handler acks
+        // each record it sends, and in a batch the commit strategy tracks only each partition's last record, so acking that one
+        // early could commit the offsets of records not yet applied
+        return applied
+                .chain(() -> deadLetters.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(List.copyOf(deadLetters)).andFailFast().replaceWithVoid())
                 .chain(() -> Uni.createFrom().completionStage(batch::ack));
     }
 

@@ -58,42 +58,40 @@ public class EventOnce {
 
     /**
      * The same step for a poll's worth of events in one transaction: the ids are recorded in one statement that
-     * returns those not recorded before, and {@code change} receives these (each at most once, in the batch's order). A batch that fails for another reason than the database being unavailable fails
-     * as a whole; the caller decides what to do with its events.
+     * returns those not recorded before, and {@code change} receives these (each at most once, in the batch's order).
+     * A batch that fails for another reason than the database being unavailable fails as a whole; the caller decides
+     * what to do with its events. Events are counted once the transaction has committed, so a retried batch is not
+     * counted twice.
      */
     public Uni<Void> applyBatch(List<String> eventIds, String eventType, String consumer, String topic,
             Function<Set<String>, Uni<Void>> change) {
-        return retryWhileUnavailable(() -> Panache.withTransaction(() -> batchOnce(eventIds, eventType, consumer, topic, change)),
-                eventType, consumer, "batch of " + eventIds.size());
+        return retryWhileUnavailable(() -> Panache.withTransaction(() -> batchOnce(eventIds, consumer, topic, change)),
+                eventType, consumer, "batch of " + eventIds.size())
+                .invoke(fresh -> {
+                    count(eventType, "applied", fresh);
+                    count(eventType, "duplicate", eventIds.size() - fresh);
+                })
+                .replaceWithVoid();
     }
 
-    private Uni<Void> batchOnce(List<String> eventIds, String eventType, String consumer, String topic,
-            Function<Set<String>, Uni<Void>> change) {
-        // Every lookup of a batch goes by primary key. These tables grow by thousands of rows a minute, faster than
-        // autovacuum refreshes their statistics, and with stale statistics PostgreSQL read whole tables for
-        // "= any(<batch>)" and for the labels of a batch's answers (a sequential scan per batch, growing with the
-        // run: docs/benchmarks.md). For this transaction only, index paths are preferred.
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("set local enable_seqscan = off").executeUpdate()
-                // recording the ids first tells which ones are new: a redelivered id conflicts and is not returned; the
-                // whole transaction, records included, rolls back if the change fails
-                .chain(() -> s.createNativeQuery("insert into processed_events (event_id, consumer, topic, processed_at)"
+    /** Applies the batch's new events; emits how many there were. */
+    private Uni<Integer> batchOnce(List<String> eventIds, String consumer, String topic, Function<Set<String>, Uni<Void>> change) {
+        // recording the ids first tells which ones are new: a redelivered id conflicts and is not returned; the whole
+        // transaction, records included, rolls back if the change fails
+        return IndexPaths.prefer().chain(Panache::getSession).flatMap(s -> s.createNativeQuery("insert into processed_events (event_id, consumer, topic, processed_at)"
                                 + " select distinct e, ?2, ?3, now() from unnest(cast(?1 as varchar[])) as e"
                                 + " on conflict (event_id) do nothing returning event_id", String.class)
                         .setParameter(1, eventIds.toArray(String[]::new)).setParameter(2, consumer).setParameter(3, topic)
-                        .getResultList())
+                        .getResultList()
                 .flatMap(recorded -> {
                     Set<String> fresh = new LinkedHashSet<>(eventIds);
                     fresh.retainAll(new java.util.HashSet<>(recorded));
-                    int duplicates = eventIds.size() - fresh.size();
-                    return (fresh.isEmpty() ? Uni.createFrom().voidItem() : change.apply(fresh)).invoke(() -> {
-                        count(eventType, "applied", fresh.size());
-                        count(eventType, "duplicate", duplicates);
-                    });
+                    return (fresh.isEmpty() ? Uni.createFrom().voidItem() : change.apply(fresh)).replaceWith(fresh.size());
                 }));
     }
 
-    private Uni<Void> retryWhileUnavailable(Supplier<Uni<Void>> transaction, String eventType, String consumer, String what) {
-        return Uni.createFrom().<Void>deferred(() -> transaction.get())
+    private <T> Uni<T> retryWhileUnavailable(Supplier<Uni<T>> transaction, String eventType, String consumer, String what) {
+        return Uni.createFrom().<T>deferred(() -> transaction.get())
                 .onFailure(TransientDatabaseFailure::is).invoke(f -> {
                     metrics.counter("spavl.packager.event.retries", "event", eventType).increment();
                     LOG.warnf("%s: %s %s not applied, the database is unavailable (%s); retrying", consumer, eventType, what,

@@ -27,8 +27,13 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Sends what the coordinator stored (transactional outbox): pairs to {@code spavl.pairs}, quadruples to
@@ -41,6 +46,10 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final int BATCH = 200;
+    /** Full rounds run back to back at most this many times per tick, so the answer-timeout sweep still runs. */
+    private static final int MAX_ROUNDS = 20;
+    /** Sends in flight at once: under the emitter's buffer (128 by default). */
+    private static final int IN_FLIGHT = 64;
 
     private final MutinyEmitter<PairProposed> pairs;
     private final MutinyEmitter<QuadrupleAssembled> quadruples;
@@ -62,12 +71,18 @@ public class OutboxRelay {
 
     @Scheduled(every = "${spavl.packager.relay-interval:1s}", delayed = "3s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> relay() {
-        return timeouts().call(this::publishPairs).call(this::publishQuadruples)
+        return timeouts().chain(() -> drain(MAX_ROUNDS))
                 .onFailure().invoke(f -> {
                     metrics.counter("spavl.packager.relay.failures").increment();
                     LOG.warnf(f, "outbox relay round failed; it is retried next round");
                 })
                 .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Rounds of up to BATCH pairs and BATCH quadruples, again at once while a round was full (a backlog waits). */
+    private Uni<Void> drain(int rounds) {
+        return publishPairs().flatMap(p -> publishQuadruples().flatMap(q ->
+                (p == BATCH || q == BATCH) && rounds > 1 ? drain(rounds - 1) : Uni.createFrom().voidItem()));
     }
 
     private Uni<Void> timeouts() {
@@ -79,98 +94,155 @@ public class OutboxRelay {
                         .collect().last().replaceWithVoid());
     }
 
-    private Uni<Void> publishPairs() {
-        return Panache.withSession(() -> PairEntity.<PairEntity>find("published = false order by proposedAt").page(0, BATCH).list())
-                .flatMap(list -> Multi.createFrom().iterable(list)
-                        .onItem().transformToUniAndConcatenate(p -> Panache.withSession(() -> toEvent(p))
-                                .flatMap(e -> pairs.sendMessage(keyed(e.getQuestionId(), e)))
-                                .call(() -> Panache.withTransaction(() -> PairEntity.update("published = true where pairId = ?1", p.pairId)))
-                                .invoke(() -> metrics.counter("spavl.packager.published", "event", "PairProposed").increment()))
-                        .collect().last().replaceWithVoid());
+    /**
+     * A round of pairs: the oldest unpublished ones and everything their events need are read in four queries, all
+     * are sent at once (the producer batches them) and those the broker acknowledged are marked published in one
+     * statement; one failed send leaves only its pair for the next round. (One pair at a time, with its reads, send
+     * and mark in sequence, the relay carried about 25 pairs/s and fell behind at scale: docs/benchmarks.md.)
+     */
+    private Uni<Integer> publishPairs() {
+        return Panache.withTransaction(() -> IndexPaths.prefer().chain(() ->
+                        PairEntity.<PairEntity>find("published = false order by proposedAt").page(0, BATCH).list())
+                        .flatMap(list -> list.isEmpty() ? Uni.createFrom().item(List.<PairProposed>of()) : pairEvents(list)))
+                .flatMap(events -> sendAll(events, e -> pairs.sendMessage(keyed(e.getQuestionId(), e)), PairProposed::getPairId,
+                        "PairProposed")
+                        .flatMap(sent -> sent.isEmpty() ? Uni.createFrom().item(events.size()) : Panache.withTransaction(() ->
+                                        PairEntity.update("published = true where pairId in ?1", sent))
+                                .replaceWith(events.size())));
     }
 
-    private Uni<Void> publishQuadruples() {
-        return Panache.withSession(() -> QuadrupleEntity.<QuadrupleEntity>find("published = false order by assembledAt").page(0, BATCH)
-                        .list())
-                .flatMap(list -> Multi.createFrom().iterable(list)
-                        .onItem().transformToUniAndConcatenate(quad -> Panache.withSession(() -> toEvent(quad))
-                                .call(e -> quadruples.sendMessage(keyed(e.getQuestionId(), e)))
-                                .call(() -> Panache.withTransaction(() ->
-                                        QuadrupleEntity.update("published = true where quadrupleId = ?1", quad.quadrupleId)))
-                                .invoke(e -> {
-                                    metrics.counter("spavl.packager.published", "event", "QuadrupleAssembled").increment();
-                                    packagerMetrics.quadruples(e.getClass2(), e.getSplit()).increment();
-                                }))
-                        .collect().last().replaceWithVoid());
+    private Uni<Integer> publishQuadruples() {
+        return Panache.withTransaction(() -> IndexPaths.prefer().chain(() ->
+                        QuadrupleEntity.<QuadrupleEntity>find("published = false order by assembledAt").page(0, BATCH).list())
+                        .flatMap(list -> list.isEmpty() ? Uni.createFrom().item(List.<QuadrupleAssembled>of()) : quadrupleEvents(list)))
+                .flatMap(events -> sendAll(events, e -> quadruples.sendMessage(keyed(e.getQuestionId(), e)),
+                        QuadrupleAssembled::getQuadrupleId, "QuadrupleAssembled")
+                        .flatMap(sent -> sent.isEmpty() ? Uni.createFrom().item(events.size()) : Panache.withTransaction(() ->
+                                        QuadrupleEntity.update("published = true where quadrupleId in ?1", sent))
+                                .invoke(() -> events.stream().filter(e -> sent.contains(e.getQuadrupleId()))
+                                        .forEach(e -> packagerMetrics.quadruples(e.getClass2(), e.getSplit()).increment()))
+                                .replaceWith(events.size())));
+    }
+
+    /** Sends the events, at most IN_FLIGHT at a time; emits the ids of those the broker acknowledged. */
+    private <E> Uni<List<String>> sendAll(List<E> events, Function<E, Uni<Void>> send, Function<E, String> id, String type) {
+        return Multi.createFrom().iterable(events)
+                .onItem().transformToUni(e -> send.apply(e).replaceWith(id.apply(e)).onFailure().recoverWithUni(f -> {
+                    metrics.counter("spavl.packager.relay.failures").increment();
+                    LOG.warnf(f, "outbox relay: %s %s not sent; it is sent again next round", type, id.apply(e));
+                    return Uni.createFrom().nullItem();
+                })).merge(IN_FLIGHT)
+                .collect().asList()
+                .invoke(sent -> metrics.counter("spavl.packager.published", "event", type).increment(sent.size()));
     }
 
     private static <T> Message<T> keyed(String key, T value) {
         return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
     }
 
-    private Uni<PairProposed> toEvent(PairEntity p) {
-        return QuestionEntity.<QuestionEntity>findById(p.questionId).flatMap(q ->
-                answer(p.questionId, p.modelA, p.groupA).flatMap(a -> answer(p.questionId, p.modelB, p.groupB).map(b ->
-                        PairProposed.newBuilder()
-                                .setEventId(Ids.event("PairProposed", p.pairId))
-                                .setRunId(q.runId)
-                                .setOccurredAt(p.proposedAt.truncatedTo(ChronoUnit.MILLIS))
-                                .setPairId(p.pairId)
-                                .setQuestionId(p.questionId)
-                                .setQuestion(q.text)
-                                .setQuestionType(QuestionType.valueOf(q.questionType))
-                                .setImageUri(q.imageUri)
-                                .setImageSha256(q.imageSha256)
-                                .setAnswerA(a)
-                                .setAnswerB(b)
-                                .setAttempt(p.attempt)
-                                .build())));
+    private Uni<List<PairProposed>> pairEvents(List<PairEntity> list) {
+        Set<String> questionIds = new TreeSet<>();
+        list.forEach(p -> questionIds.add(p.questionId));
+        return QuestionRows.load(questionIds).map(rows -> list.stream().map(p -> {
+            QuestionEntity q = rows.questions().get(p.questionId);
+            return PairProposed.newBuilder()
+                    .setEventId(Ids.event("PairProposed", p.pairId))
+                    .setRunId(q.runId)
+                    .setOccurredAt(p.proposedAt.truncatedTo(ChronoUnit.MILLIS))
+                    .setPairId(p.pairId)
+                    .setQuestionId(p.questionId)
+                    .setQuestion(q.text)
+                    .setQuestionType(QuestionType.valueOf(q.questionType))
+                    .setImageUri(q.imageUri)
+                    .setImageSha256(q.imageSha256)
+                    .setAnswerA(answer(rows, p.questionId, p.modelA, p.groupA))
+                    .setAnswerB(answer(rows, p.questionId, p.modelB, p.groupB))
+                    .setAttempt(p.attempt)
+                    .build();
+        }).toList());
     }
 
-    private Uni<Answer> answer(String questionId, String model, int group) {
-        AnswerKey key = new AnswerKey(questionId, model);
-        return AnswerEntity.<AnswerEntity>findById(key).flatMap(a -> LabelEntity.<LabelEntity>findById(key).map(l ->
-                Answer.newBuilder().setModelId(model).setText(a.text).setSafetyGroup(group).setSafe(l == null ? null : l.safe).build()));
+    private static Answer answer(QuestionRows rows, String questionId, String model, int group) {
+        AnswerEntity a = rows.answer(questionId, model);
+        return Answer.newBuilder().setModelId(model).setText(a.text).setSafetyGroup(group).setSafe(rows.safe(questionId, model)).build();
     }
 
-    private Uni<QuadrupleAssembled> toEvent(QuadrupleEntity quad) {
-        return QuestionEntity.<QuestionEntity>findById(quad.questionId).flatMap(q ->
-                ImageEntity.<ImageEntity>findById(quad.imageId).flatMap(image ->
-                        AnswerEntity.<AnswerEntity>findById(new AnswerKey(q.questionId, quad.chosenModel)).flatMap(chosen ->
-                                AnswerEntity.<AnswerEntity>findById(new AnswerKey(q.questionId, quad.rejectedModel)).flatMap(rejected ->
-                                        LabelEntity.<LabelEntity>list("questionId", q.questionId).flatMap(labels ->
-                                        PairEntity.<PairEntity>findById(quad.pairId).map(pair -> {
-                                            Boolean questionSafe = labelOf(labels, LabelEntity.QUESTION);
-                                            return QuadrupleAssembled.newBuilder()
-                                                    .setEventId(Ids.event("QuadrupleAssembled", quad.quadrupleId))
-                                                    .setRunId(quad.runId)
-                                                    .setOccurredAt(quad.assembledAt.truncatedTo(ChronoUnit.MILLIS))
-                                                    .setQuadrupleId(quad.quadrupleId)
-                                                    .setQuestionId(q.questionId)
-                                                    .setPairId(quad.pairId)
-                                                    .setImageId(q.imageId)
-                                                    .setImageName(image != null ? image.imageName : q.imageId)
-                                                    .setImageUri(q.imageUri)
-                                                    .setQuestion(q.text)
-                                                    .setQuestionType(QuestionType.valueOf(q.questionType))
-                                                    .setChosen(chosen.text)
-                                                    .setRejected(rejected.text)
-                                                    .setChosenModel(quad.chosenModel)
-                                                    .setRejectedModel(quad.rejectedModel)
-                                                    .setClass1(q.class1)
-                                                    .setClass2(q.class2)
-                                                    .setClass3(q.class3)
-                                                    .setSplit(DatasetSplit.valueOf(quad.split))
-                                                    .setQuestionSafe(questionSafe)
-                                                    .setChosenSafe(labelOf(labels, quad.chosenModel))
-                                                    .setRejectedSafe(labelOf(labels, quad.rejectedModel))
-                                                    .setSimulated(q.simulated || chosen.simulated || rejected.simulated
-                                                            || (pair != null && Boolean.TRUE.equals(pair.simulated)))
-                                                    .build();
-                                        }))))));
+    private Uni<List<QuadrupleAssembled>> quadrupleEvents(List<QuadrupleEntity> list) {
+        Set<String> questionIds = new TreeSet<>();
+        Set<String> imageIds = new TreeSet<>();
+        Set<String> pairIds = new TreeSet<>();
+        list.forEach(quad -> {
+            questionIds.add(quad.questionId);
+            imageIds.add(quad.imageId);
+            pairIds.add(quad.pairId);
+        });
+        return QuestionRows.load(questionIds).flatMap(rows ->
+                ImageEntity.<ImageEntity>list("imageId in ?1", imageIds).flatMap(images ->
+                        PairEntity.<PairEntity>list("pairId in ?1", pairIds).map(pairList -> {
+                            Map<String, ImageEntity> imageById = new HashMap<>();
+                            images.forEach(i -> imageById.put(i.imageId, i));
+                            Map<String, PairEntity> pairById = new HashMap<>();
+                            pairList.forEach(p -> pairById.put(p.pairId, p));
+                            return list.stream().map(quad -> {
+                                QuestionEntity q = rows.questions().get(quad.questionId);
+                                ImageEntity image = imageById.get(quad.imageId);
+                                AnswerEntity chosen = rows.answer(q.questionId, quad.chosenModel);
+                                AnswerEntity rejected = rows.answer(q.questionId, quad.rejectedModel);
+                                PairEntity pair = pairById.get(quad.pairId);
+                                return QuadrupleAssembled.newBuilder()
+                                        .setEventId(Ids.event("QuadrupleAssembled", quad.quadrupleId))
+                                        .setRunId(quad.runId)
+                                        .setOccurredAt(quad.assembledAt.truncatedTo(ChronoUnit.MILLIS))
+                                        .setQuadrupleId(quad.quadrupleId)
+                                        .setQuestionId(q.questionId)
+                                        .setPairId(quad.pairId)
+                                        .setImageId(q.imageId)
+                                        .setImageName(image != null ? image.imageName : q.imageId)
+                                        .setImageUri(q.imageUri)
+                                        .setQuestion(q.text)
+                                        .setQuestionType(QuestionType.valueOf(q.questionType))
+                                        .setChosen(chosen.text)
+                                        .setRejected(rejected.text)
+                                        .setChosenModel(quad.chosenModel)
+                                        .setRejectedModel(quad.rejectedModel)
+                                        .setClass1(q.class1)
+                                        .setClass2(q.class2)
+                                        .setClass3(q.class3)
+                                        .setSplit(DatasetSplit.valueOf(quad.split))
+                                        .setQuestionSafe(rows.safe(q.questionId, LabelEntity.QUESTION))
+                                        .setChosenSafe(rows.safe(q.questionId, quad.chosenModel))
+                                        .setRejectedSafe(rows.safe(q.questionId, quad.rejectedModel))
+                                        .setSimulated(q.simulated || chosen.simulated || rejected.simulated
+                                                || (pair != null && Boolean.TRUE.equals(pair.simulated)))
+                                        .build();
+                            }).toList();
+                        })));
     }
 
-    private static Boolean labelOf(List<LabelEntity> labels, String model) {
-        return labels.stream().filter(l -> l.modelId.equals(model)).map(l -> l.safe).findFirst().orElse(null);
+    /** The questions of a round with all their answers and labels, read in three queries. */
+    private record QuestionRows(Map<String, QuestionEntity> questions, Map<AnswerKey, AnswerEntity> answers,
+                                Map<AnswerKey, Boolean> labels) {
+
+        static Uni<QuestionRows> load(Set<String> questionIds) {
+            return QuestionEntity.<QuestionEntity>list("questionId in ?1", questionIds).flatMap(qs ->
+                    AnswerEntity.<AnswerEntity>list("questionId in ?1", questionIds).flatMap(as ->
+                            LabelEntity.<LabelEntity>list("questionId in ?1", questionIds).map(ls -> {
+                                Map<String, QuestionEntity> questions = new HashMap<>();
+                                qs.forEach(q -> questions.put(q.questionId, q));
+                                Map<AnswerKey, AnswerEntity> answers = new HashMap<>();
+                                as.forEach(a -> answers.put(new AnswerKey(a.questionId, a.modelId), a));
+                                Map<AnswerKey, Boolean> labels = new HashMap<>();
+                                ls.forEach(l -> labels.put(new AnswerKey(l.questionId, l.modelId), l.safe));
+                                return new QuestionRows(questions, answers, labels);
+                            })));
+        }
+
+        AnswerEntity answer(String questionId, String model) {
+            return answers.get(new AnswerKey(questionId, model));
+        }
+
+        Boolean safe(String questionId, String model) {
+            return labels.get(new AnswerKey(questionId, model));
+        }
     }
 }
