@@ -108,8 +108,10 @@ public class PairingCoordinator {
                                 + " order by question_id for update", Object[].class)
                 .setParameter(1, ids).setParameter(2, timeoutMs).getResultList()
                 .flatMap(waiting -> waiting.isEmpty() ? Uni.createFrom().item(List.<String>of()) : s.createNativeQuery(
+                                // a scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS under OR into a hashed
+                                // subplan that reads every label of every run, once per batch
                                 "select a.question_id, a.model_id from answers a where a.question_id = any(cast(?1 as varchar[])) and (a.status <> 'OK'"
-                                        + " or exists (select 1 from labels l where l.question_id = a.question_id and l.model_id = a.model_id))",
+                                        + " or (select true from labels l where l.question_id = a.question_id and l.model_id = a.model_id limit 1))",
                                 Object[].class)
                         .setParameter(1, waiting.stream().map(row -> (String) row[0]).toArray(String[]::new)).getResultList()
                         .map(settledRows -> {
