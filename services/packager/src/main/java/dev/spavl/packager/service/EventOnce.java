@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,7 +86,7 @@ public class EventOnce {
                         .getResultList()
                 .flatMap(recorded -> {
                     Set<String> fresh = new LinkedHashSet<>(eventIds);
-                    fresh.retainAll(new java.util.HashSet<>(recorded));
+                    fresh.retainAll(new HashSet<>(recorded));
                     return (fresh.isEmpty() ? Uni.createFrom().voidItem() : change.apply(fresh)).replaceWith(fresh.size());
                 }));
     }

@@ -27,13 +27,15 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 
 /**
  * Sends what the coordinator stored (transactional outbox): pairs to {@code spavl.pairs}, quadruples to
@@ -101,26 +103,29 @@ public class OutboxRelay {
      * and mark in sequence, the relay carried about 25 pairs/s and fell behind at scale: docs/benchmarks.md.)
      */
     private Uni<Integer> publishPairs() {
-        return Panache.withTransaction(() -> IndexPaths.prefer().chain(() ->
-                        PairEntity.<PairEntity>find("published = false order by proposedAt").page(0, BATCH).list())
-                        .flatMap(list -> list.isEmpty() ? Uni.createFrom().item(List.<PairProposed>of()) : pairEvents(list)))
-                .flatMap(events -> sendAll(events, e -> pairs.sendMessage(keyed(e.getQuestionId(), e)), PairProposed::getPairId,
-                        "PairProposed")
-                        .flatMap(sent -> sent.isEmpty() ? Uni.createFrom().item(events.size()) : Panache.withTransaction(() ->
-                                        PairEntity.update("published = true where pairId in ?1", sent))
-                                .replaceWith(events.size())));
+        return round(() -> PairEntity.<PairEntity>find("published = false order by proposedAt").page(0, BATCH).list(), this::pairEvents,
+                e -> pairs.sendMessage(keyed(e.getQuestionId(), e)), PairProposed::getPairId, "PairProposed",
+                sent -> PairEntity.update("published = true where pairId in ?1", sent), sent -> {
+                });
     }
 
+    /** A round of quadruples, as {@link #publishPairs}; each one acknowledged also counts for its class2 and split. */
     private Uni<Integer> publishQuadruples() {
-        return Panache.withTransaction(() -> IndexPaths.prefer().chain(() ->
-                        QuadrupleEntity.<QuadrupleEntity>find("published = false order by assembledAt").page(0, BATCH).list())
-                        .flatMap(list -> list.isEmpty() ? Uni.createFrom().item(List.<QuadrupleAssembled>of()) : quadrupleEvents(list)))
-                .flatMap(events -> sendAll(events, e -> quadruples.sendMessage(keyed(e.getQuestionId(), e)),
-                        QuadrupleAssembled::getQuadrupleId, "QuadrupleAssembled")
-                        .flatMap(sent -> sent.isEmpty() ? Uni.createFrom().item(events.size()) : Panache.withTransaction(() ->
-                                        QuadrupleEntity.update("published = true where quadrupleId in ?1", sent))
-                                .invoke(() -> events.stream().filter(e -> sent.contains(e.getQuadrupleId()))
-                                        .forEach(e -> packagerMetrics.quadruples(e.getClass2(), e.getSplit()).increment()))
+        return round(() -> QuadrupleEntity.<QuadrupleEntity>find("published = false order by assembledAt").page(0, BATCH).list(),
+                this::quadrupleEvents, e -> quadruples.sendMessage(keyed(e.getQuestionId(), e)), QuadrupleAssembled::getQuadrupleId,
+                "QuadrupleAssembled", sent -> QuadrupleEntity.update("published = true where quadrupleId in ?1", sent),
+                published -> published.forEach(e -> packagerMetrics.quadruples(e.getClass2(), e.getSplit()).increment()));
+    }
+
+    /** Reads a round of unpublished rows and their events, sends them, marks the acknowledged ones; emits the round's size. */
+    private <R, E> Uni<Integer> round(Supplier<Uni<List<R>>> unpublished, Function<List<R>, Uni<List<E>>> toEvents,
+            Function<E, Uni<Void>> send, Function<E, String> id, String type, Function<List<String>, Uni<Integer>> markPublished,
+            Consumer<List<E>> afterMarked) {
+        return Panache.withTransaction(() -> IndexPaths.prefer().chain(() -> unpublished.get())
+                        .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(List.<E>of()) : toEvents.apply(rows)))
+                .flatMap(events -> sendAll(events, send, id, type).flatMap(sent -> sent.isEmpty() ? Uni.createFrom().item(events.size())
+                        : Panache.withTransaction(() -> markPublished.apply(sent))
+                                .invoke(() -> afterMarked.accept(events.stream().filter(e -> sent.contains(id.apply(e))).toList()))
                                 .replaceWith(events.size())));
     }
 
