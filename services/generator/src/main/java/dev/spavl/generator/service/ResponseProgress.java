@@ -1,19 +1,24 @@
 package dev.spavl.generator.service;
 
 import dev.spavl.events.ResponseOutcome;
+import dev.spavl.kafka.batch.PollBatch;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.List;
+
 /**
  * Counts the responses of each run (from spavl.responses), so the worker knows how many of a run's
  * requests still await an answer (backpressure). Idempotent: a redelivered outcome is counted once.
  *
- * <p>One SQL statement per outcome (records the event id and counts it, atomically): twelve outcomes per question
- * made this the generator's busiest path, and an entity load, insert and update in a Hibernate transaction cost
- * several times the database round trips and most of the generator's CPU at scale (docs/benchmarks.md).
+ * <p>A poll at a time, in one SQL statement that records the event ids and moves each run's count by its new ones:
+ * twelve outcomes per question made this the generator's busiest path. One committed statement per outcome was
+ * bound by PostgreSQL's WAL flushes at SPA-VL scale and fell behind the answers (docs/benchmarks.md). A batch that
+ * fails as a whole is counted again outcome by outcome, so only an outcome that fails on its own is dead-lettered.
  */
 @ApplicationScoped
 public class ResponseProgress {
@@ -25,6 +30,18 @@ public class ResponseProgress {
             UPDATE runs SET responses_received = responses_received + 1, updated_at = now()
             WHERE run_id = $2 AND EXISTS (SELECT 1 FROM first)""";
 
+    /** The same for a batch: $1 event ids, $2 their run ids (a repeated event id in the batch counts once). */
+    static final String COUNT_BATCH_ONCE = """
+            WITH batch AS (
+                SELECT DISTINCT ON (event_id) event_id, run_id FROM unnest($1::varchar[], $2::varchar[]) AS b(event_id, run_id)),
+            first AS (
+                INSERT INTO processed_events (event_id, processed_at) SELECT event_id, now() FROM batch
+                ON CONFLICT (event_id) DO NOTHING RETURNING event_id),
+            counted AS (
+                SELECT batch.run_id, count(*) AS n FROM batch JOIN first USING (event_id) GROUP BY batch.run_id)
+            UPDATE runs SET responses_received = responses_received + counted.n, updated_at = now()
+            FROM counted WHERE runs.run_id = counted.run_id""";
+
     private final Pool database;
 
     public ResponseProgress(Pool database) {
@@ -32,7 +49,17 @@ public class ResponseProgress {
     }
 
     @Incoming("responses")
-    public Uni<Void> onOutcome(ResponseOutcome outcome) {
+    public Uni<Void> onOutcomes(KafkaRecordBatch<String, ResponseOutcome> batch) {
+        return PollBatch.apply(batch, "ResponseOutcome", this::countAll, this::count);
+    }
+
+    Uni<Void> countAll(List<ResponseOutcome> outcomes) {
+        String[] events = outcomes.stream().map(ResponseOutcome::getEventId).toArray(String[]::new);
+        String[] runs = outcomes.stream().map(ResponseOutcome::getRunId).toArray(String[]::new);
+        return database.preparedQuery(COUNT_BATCH_ONCE).execute(Tuple.of(events, runs)).replaceWithVoid();
+    }
+
+    Uni<Void> count(ResponseOutcome outcome) {
         return database.preparedQuery(COUNT_ONCE).execute(Tuple.of(outcome.getEventId(), outcome.getRunId())).replaceWithVoid();
     }
 }

@@ -4,34 +4,21 @@ import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseStatus;
 import dev.spavl.events.SafetyAssessed;
 import dev.spavl.events.SafetySubject;
+import dev.spavl.kafka.batch.PollBatch;
 import dev.spavl.packager.persistence.LabelEntity;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-
-import static io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler.DESERIALIZATION_FAILURE_DLQ;
-import static io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler.DESERIALIZATION_FAILURE_REASON;
 
 /**
  * Answers and labels, a poll at a time: 24 of a question's 25 answer and label events change one row and leave the
@@ -43,13 +30,11 @@ import static io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler
  * <p>The rules are those of the one-event path in {@link QuestionIntake}: an OK answer is never replaced by a FAILED
  * one and an OK after a FAILED replaces it; a label is replaced by a later one. A batch that fails for a reason other
  * than the database being unavailable (retried, {@link EventOnce}) is applied again event by event, so only an event
- * that fails on its own goes to the dead-letter topic; so does an unreadable record, with the deserializer's reason,
+ * that fails on its own goes to the dead-letter topic ({@link PollBatch}); so does an unreadable record, with the deserializer's reason,
  * as the connector does outside batches.
  */
 @ApplicationScoped
 public class AnswerAndLabelBatches {
-
-    private static final Logger LOG = Logger.getLogger(AnswerAndLabelBatches.class);
 
     private static final String UPSERT_ANSWERS = "insert into answers (question_id, model_id, run_id, status, text, error_kind,"
             + " tokens_in, tokens_out, cost_usd, simulated)"
@@ -173,55 +158,9 @@ public class AnswerAndLabelBatches {
 
     private <T> Uni<Void> consume(KafkaRecordBatch<String, T> batch, String eventType, Function<List<T>, Uni<Void>> applyAll,
             Function<T, Uni<Void>> applyOne) {
-        List<KafkaRecord<String, T>> readable = new ArrayList<>();
-        List<Uni<Void>> deadLetters = new ArrayList<>();
-        for (KafkaRecord<String, T> r : batch.getRecords()) {
-            if (r.getPayload() != null) {
-                readable.add(r);
-            } else {
-                deadLetters.add(Uni.createFrom().completionStage(() -> r.nack(unreadable(r))));
-            }
-        }
         sizes.computeIfAbsent(eventType, t -> DistributionSummary.builder("spavl.packager.batch.size").tag("event", t)
-                .description("readable events per batch of answers or labels (one transaction per batch, unless it fails as a whole)")
-                .register(metrics)).record(readable.size());
-        Uni<Void> applied = readable.isEmpty() ? Uni.createFrom().voidItem()
-                : applyAll.apply(readable.stream().map(KafkaRecord::getPayload).toList())
-                        .onFailure().recoverWithUni(f -> {
-                            LOG.warnf(f, "a batch of %d %s events (%s) failed as a whole; applying them one by one", readable.size(),
-                                    eventType, offsets(readable));
-                            return Multi.createFrom().iterable(readable).onItem().transformToUniAndConcatenate(r ->
-                                            applyOne.apply(r.getPayload()).onFailure().recoverWithItem(g -> {
-                                                deadLetters.add(Uni.createFrom().completionStage(() -> r.nack(g)));
-                                                return null;
-                                            }))
-                                    .collect().last().replaceWithVoid();
-                        });
-        // unreadable and failed records are dead-lettered only once the rest is applied: the dead-letter handler acks
-        // each record it sends, and in a batch the commit strategy tracks only each partition's last record, so acking that one
-        // early could commit the offsets of records not yet applied
-        return applied
-                .chain(() -> deadLetters.isEmpty() ? Uni.createFrom().voidItem()
-                        : Uni.join().all(List.copyOf(deadLetters)).andFailFast().replaceWithVoid())
-                .chain(() -> Uni.createFrom().completionStage(batch::ack));
-    }
-
-    /** The reason the connector gives outside batches: the deserializer's own message, kept in the record's headers. */
-    private static RecordDeserializationException unreadable(KafkaRecord<String, ?> r) {
-        Header failed = r.getHeaders().lastHeader(DESERIALIZATION_FAILURE_DLQ);
-        Header reason = r.getHeaders().lastHeader(DESERIALIZATION_FAILURE_REASON);
-        String message = failed == null ? "record " + r.getTopic() + "-" + r.getPartition() + "@" + offset(r) + " has no value"
-                : reason != null ? new String(reason.value(), StandardCharsets.UTF_8) : "unreadable record";
-        return new RecordDeserializationException(new TopicPartition(r.getTopic(), r.getPartition()), offset(r), message, null);
-    }
-
-    private static String offsets(List<? extends KafkaRecord<String, ?>> records) {
-        Set<String> ranges = new LinkedHashSet<>();
-        records.forEach(r -> ranges.add(r.getTopic() + "-" + r.getPartition()));
-        return ranges + " offsets " + offset(records.get(0)) + ".." + offset(records.get(records.size() - 1));
-    }
-
-    private static long offset(KafkaRecord<String, ?> r) {
-        return r.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
+                .description("records per batch of answers or labels (one transaction per batch, unless it fails as a whole)")
+                .register(metrics)).record(batch.getRecords().size());
+        return PollBatch.apply(batch, eventType, applyAll, applyOne);
     }
 }
