@@ -462,10 +462,11 @@ def scenario_scale(args):
             gen = {**gen_run, **(gen_run.get("progress") or {})}
             # the packager's run view counts the run's answers, pairs and quadruples in PostgreSQL, a cost that grows
             # with the run: one read took 1-2 s at 57,000 questions, so reading it every 2 s kept PostgreSQL busy on
-            # the harness's behalf. Every 10 s while the input comes in, every 2 s once the generator is done (so the
-            # end is still seen to within 2 s).
-            if gen.get("status") == "COMPLETED" or time.time() - pkg_read >= 10:
-                pkg, pkg_read = packager_run(stack, run_id), time.time()
+            # the harness's behalf. Every 10 s while the input comes in (the packager may answer with counts a few
+            # seconds old), every 2 s and counted afresh once the generator is done, so the end is seen within 2 s.
+            done = gen.get("status") == "COMPLETED"
+            if done or time.time() - pkg_read >= 10:
+                pkg, pkg_read = packager_run(stack, run_id, fresh=done), time.time()
             questions = gen.get("easyQuestions", 0) + gen.get("hardQuestions", 0) + gen.get("hardStatements", 0)
             closed = progress_count(pkg, "RESOLVED") + progress_count(pkg, "UNRESOLVED")
             quads = map_sum(pkg, "quadruplesBySplit")
@@ -509,10 +510,10 @@ def scenario_scale(args):
             stack.down(purge=True)
 
 
-def packager_run(stack, run_id):
-    """The packager's view of the run ({} until the packager has recorded it)."""
+def packager_run(stack, run_id, fresh=False):
+    """The packager's view of the run ({} until the packager has recorded it); fresh: counted now, not reused."""
     try:
-        return http_json(stack.url("packager") + f"/api/runs/{run_id}")
+        return http_json(stack.url("packager") + f"/api/runs/{run_id}", headers={"Cache-Control": "no-cache"} if fresh else None)
     except urllib.error.HTTPError as e:
         if e.code == 404:
             return {}

@@ -64,6 +64,7 @@ function renderProgress(p) {
     ['open questions', fmt(p.open)],
     ['unresolved', fmt(p.unresolved)],
     ['failures', fmt(p.answersFailed), 'failed answers'],
+    ['counted', time(p.progress.countedAt), 'a large run\'s counts are reused for a few seconds'],
   ] : [];
   $('progress-figures').replaceChildren(...figures.map(([k, v, hint]) =>
     el('div', { 'data-figure': k, title: hint || '' }, el('dt', {}, k), el('dd', {}, v))));

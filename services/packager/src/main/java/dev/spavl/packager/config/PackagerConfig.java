@@ -75,6 +75,17 @@ public interface PackagerConfig {
     @WithDefault("15s")
     Duration questionStatesInterval();
 
+    /**
+     * A run's progress ({@code GET /api/runs/{id}}, the console's progress) counts the run's rows, seconds at SPA-VL
+     * scale: a count is reused by later requests for this many times what it took, at most {@link #progressMaxAge()}
+     * (0: counted on every request). Pollers then cost PostgreSQL at most about 1/(1 + factor) of its time per run.
+     */
+    @WithDefault("10")
+    int progressReuseFactor();
+
+    @WithDefault("30s")
+    Duration progressMaxAge();
+
     /** Dataset export. */
     Export export();
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param answersReceived outcomes stored, OK or FAILED
  * @param open            questions still waiting for answers or a verdict
  * @param percent         as {@code ./spavl}: half from answers received of expected, half from questions closed
+ * @param progress        the counts behind these figures; its {@code countedAt} says when they were counted (reused
+ *                        for a while on a large run, {@link dev.spavl.packager.rest.CountSnapshots})
  */
 public record RunPulse(String runId, long images, long questions, long answersExpected, long answersReceived, long answersOk,
                        long answersFailed, long pairs, long quadruples, long resolved, long unresolved, long open, int percent,

@@ -6,14 +6,17 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.util.Map;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /** Runs recorded by the packager, with their progress. */
 @Path("/api/runs")
@@ -22,6 +25,12 @@ import java.util.Map;
 public class RunResource {
 
     private static final int MAX_PAGE = 500;
+
+    private final CountSnapshots counts;
+
+    public RunResource(CountSnapshots counts) {
+        this.counts = counts;
+    }
 
     @GET
     public Uni<Response> list(@QueryParam("limit") @DefaultValue("100") int limit) {
@@ -32,12 +41,19 @@ public class RunResource {
                 .map(runs -> Response.ok(runs.stream().map(RunView::of).toList()).build());
     }
 
+    /**
+     * The run with its progress; a large run's counts may be a few seconds old ({@code progress.countedAt},
+     * {@link CountSnapshots}) unless the request says {@code Cache-Control: no-cache}.
+     */
     @GET
     @Path("/{runId}")
-    public Uni<Response> get(@PathParam("runId") String runId) {
+    public Uni<Response> get(@PathParam("runId") String runId, @HeaderParam(HttpHeaders.CACHE_CONTROL) String cacheControl) {
+        boolean recount = cacheControl != null && cacheControl.toLowerCase(Locale.ROOT).contains("no-cache");
+        Supplier<Uni<RunProgress>> count = () -> RunProgress.of(runId);
         return RunEntity.<RunEntity>findById(runId).flatMap(run -> run == null
                 ? Uni.createFrom().item(Problem.notFound("run", runId, "the packager has not recorded this run (yet)"))
-                : RunProgress.of(runId).map(progress -> Response.ok(RunView.of(run, progress)).build()));
+                : (recount ? counts.recount("progress/" + runId, count) : counts.get("progress/" + runId, count))
+                        .map(progress -> Response.ok(RunView.of(run, progress)).build()));
     }
 
     /** The paper's Table 1 for this run; {@code split} = train, validation, test-harm or test-help (default: all). */

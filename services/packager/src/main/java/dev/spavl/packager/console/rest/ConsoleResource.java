@@ -8,6 +8,7 @@ import dev.spavl.packager.console.LaneFigures;
 import dev.spavl.packager.console.ReplayLedger;
 import dev.spavl.packager.console.ReplayToken;
 import dev.spavl.packager.console.RunPulse;
+import dev.spavl.packager.rest.CountSnapshots;
 import dev.spavl.packager.rest.Problem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.common.annotation.Blocking;
@@ -49,12 +50,13 @@ public class ConsoleResource {
     private final ReplayLedger ledger;
     private final ReplayToken token;
     private final LaneFigures lanes;
+    private final CountSnapshots counts;
     private final String prefix;
     private final String lagInterval;
     private final String lagWindow;
 
     public ConsoleResource(DeadLetterTopics deadLetters, DeadLetterReplayer replayer, ReplayLedger ledger, ReplayToken token,
-                           LaneFigures lanes, @ConfigProperty(name = "spavl.topic-prefix") String prefix,
+                           LaneFigures lanes, CountSnapshots counts, @ConfigProperty(name = "spavl.topic-prefix") String prefix,
                            @ConfigProperty(name = "spavl.packager.lag.interval", defaultValue = "15s") String lagInterval,
                            @ConfigProperty(name = "spavl.packager.lag.window", defaultValue = "2m") String lagWindow) {
         this.deadLetters = deadLetters;
@@ -62,6 +64,7 @@ public class ConsoleResource {
         this.ledger = ledger;
         this.token = token;
         this.lanes = lanes;
+        this.counts = counts;
         this.prefix = prefix;
         this.lagInterval = lagInterval;
         this.lagWindow = lagWindow;
@@ -88,7 +91,7 @@ public class ConsoleResource {
         return dev.spavl.packager.persistence.RunEntity.<dev.spavl.packager.persistence.RunEntity>findById(runId)
                 .flatMap(run -> run == null
                         ? Uni.createFrom().item(Problem.notFound("run", runId, "the packager has not recorded this run (yet)"))
-                        : RunPulse.of(runId).map(p -> Response.ok(p).build()));
+                        : counts.get("pulse/" + runId, () -> RunPulse.of(runId)).map(p -> Response.ok(p).build()));
     }
 
     /** Per responder lane: lag, throughput, errors; outcomes of {@code run} only when given. */
