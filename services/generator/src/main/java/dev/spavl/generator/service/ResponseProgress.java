@@ -1,15 +1,22 @@
 package dev.spavl.generator.service;
 
+import dev.spavl.db.TransientDatabaseFailure;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.kafka.batch.PollBatch;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Counts the responses of each run (from spavl.responses), so the worker knows how many of a run's
@@ -17,8 +24,12 @@ import java.util.List;
  *
  * <p>A poll at a time, in one SQL statement that records the event ids and moves each run's count by its new ones:
  * twelve outcomes per question made this the generator's busiest path. One committed statement per outcome was
- * bound by PostgreSQL's WAL flushes at SPA-VL scale and fell behind the answers (docs/benchmarks.md). A batch that
- * fails as a whole is counted again outcome by outcome, so only an outcome that fails on its own is dead-lettered.
+ * bound by PostgreSQL's WAL flushes at SPA-VL scale and fell behind the answers (docs/benchmarks.md).
+ *
+ * <p>A statement that fails because PostgreSQL is unavailable ({@link TransientDatabaseFailure}) is retried with
+ * backoff, holding the partition: a lost count would hold the run back for good, since its requests would seem to
+ * await a response forever (backpressure). A batch that fails otherwise is counted again outcome by outcome, so only
+ * an outcome that fails on its own (bad data) is dead-lettered.
  */
 @ApplicationScoped
 public class ResponseProgress {
@@ -42,10 +53,17 @@ public class ResponseProgress {
             UPDATE runs SET responses_received = responses_received + counted.n, updated_at = now()
             FROM counted WHERE runs.run_id = counted.run_id""";
 
-    private final Pool database;
+    private static final Logger LOG = Logger.getLogger(ResponseProgress.class);
+    private static final Duration RETRY_FIRST = Duration.ofMillis(500);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(15);
 
-    public ResponseProgress(Pool database) {
+    private final Pool database;
+    private final Counter retries;
+
+    public ResponseProgress(Pool database, MeterRegistry metrics) {
         this.database = database;
+        this.retries = Counter.builder("spavl.generator.progress.retries")
+                .description("response-count statements retried because PostgreSQL was unavailable").register(metrics);
     }
 
     @Incoming("responses")
@@ -56,10 +74,21 @@ public class ResponseProgress {
     Uni<Void> countAll(List<ResponseOutcome> outcomes) {
         String[] events = outcomes.stream().map(ResponseOutcome::getEventId).toArray(String[]::new);
         String[] runs = outcomes.stream().map(ResponseOutcome::getRunId).toArray(String[]::new);
-        return database.preparedQuery(COUNT_BATCH_ONCE).execute(Tuple.of(events, runs)).replaceWithVoid();
+        return retryWhileUnavailable(() -> database.preparedQuery(COUNT_BATCH_ONCE).execute(Tuple.of(events, runs)),
+                events.length + " outcomes (runs " + Arrays.stream(runs).distinct().toList() + ")");
     }
 
     Uni<Void> count(ResponseOutcome outcome) {
-        return database.preparedQuery(COUNT_ONCE).execute(Tuple.of(outcome.getEventId(), outcome.getRunId())).replaceWithVoid();
+        return retryWhileUnavailable(() -> database.preparedQuery(COUNT_ONCE).execute(Tuple.of(outcome.getEventId(), outcome.getRunId())),
+                "outcome " + outcome.getEventId() + " (run " + outcome.getRunId() + ")");
+    }
+
+    private Uni<Void> retryWhileUnavailable(Supplier<Uni<?>> statement, String what) {
+        return Uni.createFrom().deferred(() -> statement.get().replaceWithVoid())
+                .onFailure(TransientDatabaseFailure::is).invoke(f -> {
+                    retries.increment();
+                    LOG.warnf("%s not counted, the database is unavailable (%s); retrying", what, TransientDatabaseFailure.describe(f));
+                })
+                .onFailure(TransientDatabaseFailure::is).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
     }
 }

@@ -1,21 +1,15 @@
 package dev.spavl.kafka.batch;
 
+import dev.spavl.testkit.RecordBatches;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.OutgoingKafkaRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 import static io.smallrye.reactive.messaging.kafka.DeserializationFailureHandler.DESERIALIZATION_FAILURE_DLQ;
@@ -84,50 +78,19 @@ class PollBatchTest {
     }
 
     private KafkaRecord<String, String> record(String payload) {
-        return nackable(KafkaRecord.of("spavl.responses", "k", payload));
+        return RecordBatches.record("spavl.responses", "k", payload, this::nacked);
     }
 
     private KafkaRecord<String, String> nackable(OutgoingKafkaRecord<String, String> r) {
-        return r.withNack(f -> {
-            log.add("nack " + f.getClass().getSimpleName() + ": " + f.getMessage());
-            return CompletableFuture.completedFuture(null);
-        });
+        return RecordBatches.nackable(r, this::nacked);
+    }
+
+    private void nacked(Throwable f) {
+        log.add("nack " + f.getClass().getSimpleName() + ": " + f.getMessage());
     }
 
     @SafeVarargs
     private final KafkaRecordBatch<String, String> batch(KafkaRecord<String, String>... records) {
-        List<KafkaRecord<String, String>> all = List.of(records);
-        return new KafkaRecordBatch<>() {
-            @Override
-            public List<KafkaRecord<String, String>> getRecords() {
-                return all;
-            }
-
-            @Override
-            public Map<TopicPartition, KafkaRecord<String, String>> getLatestOffsetRecords() {
-                return Map.of();
-            }
-
-            @Override
-            public Iterator<KafkaRecord<String, String>> iterator() {
-                return all.iterator();
-            }
-
-            @Override
-            public List<String> getPayload() {
-                return all.stream().map(KafkaRecord::getPayload).toList();
-            }
-
-            @Override
-            public CompletionStage<Void> ack() {
-                log.add("ack");
-                return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public CompletionStage<Void> ack(Metadata metadata) {
-                return ack();
-            }
-        };
+        return RecordBatches.of(List.of(records), () -> log.add("ack"));
     }
 }

@@ -78,7 +78,8 @@ public interface PackagerConfig {
     /**
      * A run's progress ({@code GET /api/runs/{id}}, the console's progress) counts the run's rows, seconds at SPA-VL
      * scale: a count is reused by later requests for this many times what it took, at most {@link #progressMaxAge()}
-     * (0: counted on every request). Pollers then cost PostgreSQL at most about 1/(1 + factor) of its time per run.
+     * (0: counted on every request); while a count runs, other requests get the last one. Pollers then cost PostgreSQL
+     * at most about 1/(1 + factor) of its time per run and view.
      */
     @WithDefault("10")
     int progressReuseFactor();

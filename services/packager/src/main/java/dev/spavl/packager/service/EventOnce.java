@@ -1,5 +1,6 @@
 package dev.spavl.packager.service;
 
+import dev.spavl.db.TransientDatabaseFailure;
 import dev.spavl.observability.RecordLogContext;
 import dev.spavl.packager.persistence.ProcessedEvent;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -68,6 +68,23 @@ class CountSnapshotsTest {
     }
 
     @Test
+    void whileACountRunsOtherRequestsGetTheLastSnapshotHoweverOld() {
+        CountSnapshots snapshots = new CountSnapshots(10, Duration.ofSeconds(30), now::get);
+        get(snapshots, "run-1", 100);
+        advance(5_000);
+        io.smallrye.mutiny.subscription.UniEmitter<? super Integer>[] slow = new io.smallrye.mutiny.subscription.UniEmitter[1];
+        var running = snapshots.<Integer>get("run-1", () -> Uni.createFrom().emitter(e -> slow[0] = e)).subscribeAsCompletionStage();
+
+        assertThat(get(snapshots, "run-1", 100)).as("stale, but a count is running").isEqualTo(1);
+        advance(50);
+        slow[0].complete(7);
+        assertThat(running.join()).isEqualTo(7);
+        assertThat(get(snapshots, "run-1", 100)).isEqualTo(7);
+        advance(500);
+        assertThat(get(snapshots, "run-1", 100)).as("10 x 50 ms later, and no count running").isEqualTo(2);
+    }
+
+    @Test
     void noCountIsReusedLongerThanTheMaximumAge() {
         CountSnapshots snapshots = new CountSnapshots(10, Duration.ofSeconds(30), now::get);
 

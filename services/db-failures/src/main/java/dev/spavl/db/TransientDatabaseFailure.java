@@ -1,6 +1,7 @@
-package dev.spavl.packager.service;
+package dev.spavl.db;
 
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
@@ -15,7 +16,7 @@ import java.util.Set;
  * (constraint violations, wrong types) is not: trying again cannot help, and the event goes to its dead-letter
  * topic with the reason.
  */
-final class TransientDatabaseFailure {
+public final class TransientDatabaseFailure {
 
     /** SQLSTATE classes: connection exception, insufficient resources. */
     private static final Set<String> CLASSES = Set.of("08", "53");
@@ -25,7 +26,7 @@ final class TransientDatabaseFailure {
     private TransientDatabaseFailure() {
     }
 
-    static boolean is(Throwable failure) {
+    public static boolean is(Throwable failure) {
         Set<Throwable> seen = new HashSet<>();
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             // the Vert.x client's error, or Hibernate Reactive's conversion of it (a SQLException without cause)
@@ -33,7 +34,8 @@ final class TransientDatabaseFailure {
             if (state != null) {
                 return transientState(state, t.getMessage());
             }
-            if (t instanceof ConnectException || t instanceof ClosedChannelException) {
+            // a connection the server closed under a statement (restart, pg_terminate_backend) fails with this one
+            if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof ClosedConnectionException) {
                 return true;
             }
             String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
@@ -47,7 +49,7 @@ final class TransientDatabaseFailure {
         return false;
     }
 
-    static boolean transientState(String state, String message) {
+    public static boolean transientState(String state, String message) {
         if ("55000".equals(state)) {
             // the database closed to connections for maintenance (ALLOW_CONNECTIONS false), reopened later
             return String.valueOf(message).contains("not currently accepting connections");
@@ -55,7 +57,7 @@ final class TransientDatabaseFailure {
         return CODES.contains(state) || CLASSES.contains(state.substring(0, Math.min(2, state.length())));
     }
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -1,5 +1,6 @@
-package dev.spavl.packager.service;
+package dev.spavl.db;
 
+import io.vertx.sqlclient.ClosedConnectionException;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
@@ -27,6 +28,8 @@ class TransientDatabaseFailureTest {
         assertThat(TransientDatabaseFailure.is(hibernateWrapped(
                 "database \"x\" is not currently accepting connections", "55000"))).isTrue();
         assertThat(TransientDatabaseFailure.is(new RuntimeException(new ConnectException("Connection refused")))).isTrue();
+        assertThat(TransientDatabaseFailure.is(new RuntimeException("HR000057", ClosedConnectionException.INSTANCE)))
+                .as("a connection closed under the statement").isTrue();
     }
 
     @Test
