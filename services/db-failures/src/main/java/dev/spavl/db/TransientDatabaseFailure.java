@@ -1,14 +1,18 @@
 package dev.spavl.db;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Whether a failed transaction is worth trying again as it is: PostgreSQL unreachable or restarting, a connection
@@ -22,6 +26,9 @@ public final class TransientDatabaseFailure {
     private static final Set<String> CLASSES = Set.of("08", "53");
     /** Serialization failure, deadlock victim; server shutting down, crashed, starting up (not 57014 statement timeout). */
     private static final Set<String> CODES = Set.of("40001", "40P01", "57P01", "57P02", "57P03");
+
+    private static final Duration RETRY_FIRST = Duration.ofMillis(500);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(15);
 
     private TransientDatabaseFailure() {
     }
@@ -55,6 +62,16 @@ public final class TransientDatabaseFailure {
             return String.valueOf(message).contains("not currently accepting connections");
         }
         return CODES.contains(state) || CLASSES.contains(state.substring(0, Math.min(2, state.length())));
+    }
+
+    /**
+     * {@code work}, subscribed again with backoff (0.5 s doubling to 15 s) for as long as it fails transiently;
+     * {@code beforeRetry} sees each such failure (the caller's log line and metric). Any other failure passes through.
+     */
+    public static <T> Uni<T> retriedWhileTransient(Supplier<Uni<T>> work, Consumer<Throwable> beforeRetry) {
+        return Uni.createFrom().<T>deferred(() -> work.get())
+                .onFailure(TransientDatabaseFailure::is).invoke(beforeRetry)
+                .onFailure(TransientDatabaseFailure::is).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
     }
 
     public static String describe(Throwable failure) {

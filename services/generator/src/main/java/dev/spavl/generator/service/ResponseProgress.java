@@ -13,10 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Counts the responses of each run (from spavl.responses), so the worker knows how many of a run's
@@ -34,14 +32,10 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ResponseProgress {
 
-    static final String COUNT_ONCE = """
-            WITH first AS (
-                INSERT INTO processed_events (event_id, processed_at) VALUES ($1, now())
-                ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
-            UPDATE runs SET responses_received = responses_received + 1, updated_at = now()
-            WHERE run_id = $2 AND EXISTS (SELECT 1 FROM first)""";
-
-    /** The same for a batch: $1 event ids, $2 their run ids (a repeated event id in the batch counts once). */
+    /**
+     * Records the event ids and moves each run's count by its new ones: $1 event ids, $2 their run ids (a repeated
+     * event id counts once).
+     */
     static final String COUNT_BATCH_ONCE = """
             WITH batch AS (
                 SELECT DISTINCT ON (event_id) event_id, run_id FROM unnest($1::varchar[], $2::varchar[]) AS b(event_id, run_id)),
@@ -54,8 +48,6 @@ public class ResponseProgress {
             FROM counted WHERE runs.run_id = counted.run_id""";
 
     private static final Logger LOG = Logger.getLogger(ResponseProgress.class);
-    private static final Duration RETRY_FIRST = Duration.ofMillis(500);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(15);
 
     private final Pool database;
     private final Counter retries;
@@ -74,21 +66,18 @@ public class ResponseProgress {
     Uni<Void> countAll(List<ResponseOutcome> outcomes) {
         String[] events = outcomes.stream().map(ResponseOutcome::getEventId).toArray(String[]::new);
         String[] runs = outcomes.stream().map(ResponseOutcome::getRunId).toArray(String[]::new);
-        return retryWhileUnavailable(() -> database.preparedQuery(COUNT_BATCH_ONCE).execute(Tuple.of(events, runs)),
-                events.length + " outcomes (runs " + Arrays.stream(runs).distinct().toList() + ")");
-    }
-
-    Uni<Void> count(ResponseOutcome outcome) {
-        return retryWhileUnavailable(() -> database.preparedQuery(COUNT_ONCE).execute(Tuple.of(outcome.getEventId(), outcome.getRunId())),
-                "outcome " + outcome.getEventId() + " (run " + outcome.getRunId() + ")");
-    }
-
-    private Uni<Void> retryWhileUnavailable(Supplier<Uni<?>> statement, String what) {
-        return Uni.createFrom().deferred(() -> statement.get().replaceWithVoid())
-                .onFailure(TransientDatabaseFailure::is).invoke(f -> {
+        return TransientDatabaseFailure.retriedWhileTransient(
+                () -> database.preparedQuery(COUNT_BATCH_ONCE).execute(Tuple.of(events, runs)).replaceWithVoid(), f -> {
                     retries.increment();
-                    LOG.warnf("%s not counted, the database is unavailable (%s); retrying", what, TransientDatabaseFailure.describe(f));
-                })
-                .onFailure(TransientDatabaseFailure::is).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+                    LOG.warnf("%s not counted, the database is unavailable (%s); retrying", events.length == 1
+                                    ? "outcome " + events[0] + " (run " + runs[0] + ")"
+                                    : events.length + " outcomes (runs " + Arrays.stream(runs).distinct().toList() + ")",
+                            TransientDatabaseFailure.describe(f));
+                });
+    }
+
+    /** One outcome, after its batch failed as a whole. */
+    Uni<Void> count(ResponseOutcome outcome) {
+        return countAll(List.of(outcome));
     }
 }

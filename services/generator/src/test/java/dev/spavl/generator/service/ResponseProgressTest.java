@@ -5,6 +5,7 @@ import dev.spavl.events.ResponseStatus;
 import dev.spavl.testkit.PostgresDatabaseResource;
 import dev.spavl.testkit.RecordBatches;
 import dev.spavl.testkit.SpavlKafkaResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The response counter applied to batches built by hand (a broker decides what arrives together; here the test does):
@@ -43,6 +45,9 @@ class ResponseProgressTest {
 
     @Inject
     Pool database;
+
+    @Inject
+    MeterRegistry metrics;
 
     private final List<String> log = new ArrayList<>();
 
@@ -88,7 +93,9 @@ class ResponseProgressTest {
         CompletableFuture<Void> counted;
         try {
             counted = progress.onOutcomes(RecordBatches.of(records, () -> log.add("ack"))).subscribeAsCompletionStage();
-            Thread.sleep(3_000);
+            // the counter has failed and retried twice (backoff 0.5 s, then 1 s) instead of giving up
+            double before = retries();
+            await().atMost(Duration.ofSeconds(30)).until(() -> retries() >= before + 2);
             assertThat(counted).as("held while the database is away").isNotDone();
         } finally {
             admin("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
@@ -127,6 +134,10 @@ class ResponseProgressTest {
                         + " requested_at, event_id) VALUES ($1, 'COMPLETED', 'test', 'test', 'ALL', 1, 'easy', '', now(), $2)")
                 .execute(Tuple.of(runId, "evt-run-" + runId)).await().atMost(Duration.ofSeconds(10));
         return runId;
+    }
+
+    private double retries() {
+        return metrics.counter("spavl.generator.progress.retries").count();
     }
 
     private int received(String runId) {

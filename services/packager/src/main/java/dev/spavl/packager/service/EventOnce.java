@@ -31,9 +31,6 @@ public class EventOnce {
 
     private static final Logger LOG = Logger.getLogger(EventOnce.class);
 
-    private static final java.time.Duration RETRY_FIRST = java.time.Duration.ofMillis(500);
-    private static final java.time.Duration RETRY_MAX = java.time.Duration.ofSeconds(15);
-
     private final MeterRegistry metrics;
 
     public EventOnce(MeterRegistry metrics) {
@@ -93,13 +90,11 @@ public class EventOnce {
     }
 
     private <T> Uni<T> retryWhileUnavailable(Supplier<Uni<T>> transaction, String eventType, String consumer, String what) {
-        return Uni.createFrom().<T>deferred(() -> transaction.get())
-                .onFailure(TransientDatabaseFailure::is).invoke(f -> {
-                    metrics.counter("spavl.packager.event.retries", "event", eventType).increment();
-                    LOG.warnf("%s: %s %s not applied, the database is unavailable (%s); retrying", consumer, eventType, what,
-                            TransientDatabaseFailure.describe(f));
-                })
-                .onFailure(TransientDatabaseFailure::is).retry().withBackOff(RETRY_FIRST, RETRY_MAX).indefinitely();
+        return TransientDatabaseFailure.retriedWhileTransient(transaction, f -> {
+            metrics.counter("spavl.packager.event.retries", "event", eventType).increment();
+            LOG.warnf("%s: %s %s not applied, the database is unavailable (%s); retrying", consumer, eventType, what,
+                    TransientDatabaseFailure.describe(f));
+        });
     }
 
     private Uni<Void> once(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
