@@ -29,7 +29,7 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * The whole local stack as real processes, driven through {@code ./spavl}: a Kafka broker JVM,
  * the registry JVM, the machine's PostgreSQL and the four service JVMs. In order: up, status,
- * no twins, a clear port conflict, the smoke flow, an independent Python reader, and down.
+ * no twins, clear port conflicts, the smoke flow, an independent Python reader, and down.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -105,6 +105,22 @@ class LocalStackIT {
             assertThat(up.output()).contains("port " + squatter.getLocalPort() + ", needed by kafka, is taken by another process")
                     .contains("SPAVL_KAFKA_PORT");
             assertThat(other.recordedPids()).as("nothing was started").isEmpty();
+        } finally {
+            other.run("down", "--purge");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void twoComponentsGivenOnePortGiveAClearErrorBeforeAnythingStarts() {
+        SpavlCommand other = new SpavlCommand("it-same-port");
+        try {
+            other.env.put("SPAVL_JUDGE_PORT", other.env.get("SPAVL_PACKAGER_PORT"));
+            SpavlCommand.Result up = other.run("up");
+            assertThat(up.exitCode()).isNotZero();
+            assertThat(up.output()).contains("SPAVL_PACKAGER_PORT and SPAVL_JUDGE_PORT are both " + other.port("packager")
+                    + ": each component needs a port of its own");
+            assertThat(other.home).as("nothing was created").doesNotExist();
         } finally {
             other.run("down", "--purge");
         }

@@ -2,7 +2,6 @@ package dev.spavl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.spavl.testkit.ChildJvm;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -69,7 +68,6 @@ class PrometheusIT {
     void upAndMonitor() {
         Assumptions.assumeTrue(Programs.onPath("prometheus"),
                 "Debian's prometheus is not installed (apt-get install prometheus; .ci/run installs it): Prometheus IT skipped");
-        spavl.env.put("SPAVL_PROMETHEUS_PORT", Integer.toString(ChildJvm.freePort()));
         spavl.env.put("SPAVL_SCRAPE_INTERVAL", "1s");
         // lag every 2 s instead of 15 s, so that a short run shows up in it
         spavl.env.put("SPAVL_PACKAGER_LAG_INTERVAL", "2s");

@@ -41,8 +41,11 @@ final class SpavlCommand {
         this.dbPrefix = "spavl_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
         env.put("SPAVL_HOME", home.toString());
         env.put("SPAVL_DB_PREFIX", dbPrefix);
-        for (String component : List.of("KAFKA", "CONTROLLER", "REGISTRY", "GENERATOR", "RESPONDER", "JUDGE", "PACKAGER")) {
-            env.put("SPAVL_" + component + "_PORT", Integer.toString(ChildJvm.freePort()));
+        // one port each, all different (see ChildJvm.freePorts); Prometheus's is used by ./spavl monitor only
+        List<String> components = List.of("KAFKA", "CONTROLLER", "REGISTRY", "GENERATOR", "RESPONDER", "JUDGE", "PACKAGER", "PROMETHEUS");
+        List<Integer> ports = ChildJvm.freePorts(components.size());
+        for (int i = 0; i < components.size(); i++) {
+            env.put("SPAVL_" + components.get(i) + "_PORT", Integer.toString(ports.get(i)));
         }
     }
 

@@ -61,6 +61,34 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code count} different ports nobody listens on right now, on the loopback interface. All are held open
+     * until every one is chosen: ports asked for one at a time may repeat (a closed port is free again), and two
+     * components given the same port make the second fail to bind while a health check of it reaches the first.
+     */
+    public static List<Integer> freePorts(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports.add(s.getLocalPort());
+            }
+            return List.copyOf(ports);
+        } catch (IOException e) {
+            throw new IllegalStateException("no " + count + " free ports: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket that never accepted: nothing to recover
+                }
+            }
+        }
+    }
+
     /** A port nobody listens on right now, on the loopback interface. */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
