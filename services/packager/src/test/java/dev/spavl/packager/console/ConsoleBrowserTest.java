@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -95,7 +97,7 @@ class ConsoleBrowserTest {
             wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")));
             // no timed re-rendering while the test reads the page: it refreshes on clicks only from here
             browser.findElement(By.id("auto-refresh")).click();
-            browser.findElement(By.cssSelector("#runs-table tr[data-run='" + runId + "']")).click();
+            click(wait, By.cssSelector("#runs-table tr[data-run='" + runId + "']"));
             wait.until(b -> runId.equals(b.findElement(By.id("progress-run")).getText())
                     && "1".equals(text(b, "#progress-figures [data-figure='failures'] dd")));
 
@@ -131,18 +133,18 @@ class ConsoleBrowserTest {
             assertThat(text(browser, "#table1-judge")).contains("Position flip rate: 0.000");
 
             // dead letters: the poison record, with its reason; replay refused without the token, done with it
-            browser.findElement(By.cssSelector("#dlq-topics tr[data-topic='spavl.images.dlq']")).click();
+            click(wait, By.cssSelector("#dlq-topics tr[data-topic='spavl.images.dlq']"));
             By poisonRow = By.xpath("//table[@id='dlq-records']//tr[td[normalize-space()='" + poisonKey + "']]");
             wait.until(b -> !b.findElements(poisonRow).isEmpty());
             assertThat(browser.findElement(poisonRow).getText()).contains("not in the Confluent wire format").contains("spavl.images/");
-            browser.findElement(poisonRow).findElement(By.cssSelector("button.replay")).click();
+            click(wait, poisonRow, By.cssSelector("button.replay"));
             wait.until(b -> text(b, "#replay-status").startsWith("replay refused"));
             assertThat(text(browser, "#replay-status")).contains("not authorized");
 
             browser.findElement(By.id("replay-token")).sendKeys(ConsoleFixture.TOKEN);
             browser.findElement(By.id("replay-operator")).sendKeys("browser test");
             wait.until(b -> b.findElement(poisonRow).findElement(By.cssSelector("button.replay")).isEnabled());
-            browser.findElement(poisonRow).findElement(By.cssSelector("button.replay")).click();
+            click(wait, poisonRow, By.cssSelector("button.replay"));
             wait.until(b -> text(b, "#replay-status").startsWith("replayed spavl.images.dlq/"));
             assertThat(text(browser, "#replay-status")).contains(" to spavl.images/");
             wait.until(b -> b.findElement(poisonRow).getText().contains("replayed to spavl.images/"));
@@ -150,7 +152,7 @@ class ConsoleBrowserTest {
             wait.until(b -> "1".equals(text(b, "#dlq-topics tr[data-topic='spavl.images.dlq'] td:nth-child(3)")));
             assertThat(browser.findElement(poisonRow).findElements(By.cssSelector("button.replay"))).isEmpty();
             // open the value of the record for the screenshot
-            browser.findElement(poisonRow).findElement(By.tagName("summary")).click();
+            click(wait, poisonRow, By.tagName("summary"));
 
             Path shot = Path.of("target", "console-screenshot.png");
             Files.createDirectories(shot.getParent());
@@ -162,6 +164,22 @@ class ConsoleBrowserTest {
             browser.quit();
             deleteTree(profile);
         }
+    }
+
+    /**
+     * Clicks the element found by following {@code path}, found again if it was re-rendered between finding and
+     * clicking (a section renders when its data arrives: the row found first may be replaced by the time of the click).
+     * A click refused as stale did not happen, so trying again never clicks twice.
+     */
+    private static void click(WebDriverWait wait, By... path) {
+        wait.until(b -> {
+            SearchContext at = b;
+            for (By step : path) {
+                at = at.findElement(step);
+            }
+            ((WebElement) at).click();
+            return true;
+        });
     }
 
     /** The texts of the cells, or null (wait on) while the row has fewer than {@code atLeast} of them. */
