@@ -30,6 +30,8 @@ import java.util.function.Supplier;
 public class EventOnce {
 
     private static final Logger LOG = Logger.getLogger(EventOnce.class);
+    private static final String APPLIED = "applied";
+    private static final String DUPLICATE = "duplicate";
 
     private final MeterRegistry metrics;
 
@@ -51,8 +53,11 @@ public class EventOnce {
     }
 
     private Uni<Void> applyOnce(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
+        // counted once the transaction has committed: a transaction retried after an outage is not counted twice
         return retryWhileUnavailable(() -> Panache.withTransaction(() -> once(eventId, eventType, consumer, topic, change)),
-                eventType, consumer, eventId);
+                eventType, consumer, eventId)
+                .invoke(outcome -> count(eventType, outcome))
+                .replaceWithVoid();
     }
 
     /**
@@ -67,8 +72,8 @@ public class EventOnce {
         return retryWhileUnavailable(() -> Panache.withTransaction(() -> batchOnce(eventIds, consumer, topic, change)),
                 eventType, consumer, "batch of " + eventIds.size())
                 .invoke(fresh -> {
-                    count(eventType, "applied", fresh);
-                    count(eventType, "duplicate", eventIds.size() - fresh);
+                    count(eventType, APPLIED, fresh);
+                    count(eventType, DUPLICATE, eventIds.size() - fresh);
                 })
                 .replaceWithVoid();
     }
@@ -97,16 +102,16 @@ public class EventOnce {
         });
     }
 
-    private Uni<Void> once(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
+    /** Applies the event unless it was before; emits the outcome to count ("applied" or "duplicate"). */
+    private Uni<String> once(String eventId, String eventType, String consumer, String topic, Supplier<Uni<Void>> change) {
         return ProcessedEvent.<ProcessedEvent>findById(eventId).flatMap(seen -> {
             if (seen != null) {
                 LOG.debugf("%s: duplicate %s %s skipped", consumer, eventType, eventId);
-                count(eventType, "duplicate");
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(DUPLICATE);
             }
             return change.get()
                     .call(() -> ProcessedEvent.of(eventId, consumer, topic).persist())
-                    .invoke(() -> count(eventType, "applied"));
+                    .replaceWith(APPLIED);
         });
     }
 
