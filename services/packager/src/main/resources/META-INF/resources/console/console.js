@@ -32,9 +32,14 @@ async function getJson(url) {
   return body;
 }
 
+// A row whose markup did not change is kept, not replaced: a refresh every few seconds must not take away the
+// button, the open value or the selection a user is at. Everything a row's click handler uses is in its markup
+// (data-run, data-topic, partition and offset), so the kept row's handler is the new one's.
 function fillBody(table, rows) {
   const tbody = table.tBodies[0];
-  tbody.replaceChildren(...rows);
+  const old = Array.from(tbody.rows);
+  if (old.length === rows.length && rows.every((r, i) => r.outerHTML === old[i].outerHTML)) return;
+  tbody.replaceChildren(...rows.map((r, i) => (old[i] && old[i].outerHTML === r.outerHTML ? old[i] : r)));
 }
 
 // ---- runs and progress ------------------------------------------------------------------------------
@@ -155,7 +160,7 @@ function valueCell(r) {
 function renderDlqRecords(page) {
   $('dlq-topic').textContent = state.dlqTopic || '(pick a topic with records)';
   const records = page ? page.records : [];
-  fillBody($('dlq-records'), records.length ? records.map(r => el('tr', { 'data-offset': r.partition + '@' + r.offset },
+  fillBody($('dlq-records'), records.length ? records.map(r => el('tr', { 'data-topic': state.dlqTopic, 'data-offset': r.partition + '@' + r.offset },
     el('td', { class: 'mono' }, r.partition + ' / ' + r.offset),
     el('td', {}, time(r.timestamp)),
     el('td', { class: 'key mono' }, r.key !== null ? r.key : (r.keyBase64 !== null ? 'base64 ' + r.keyBase64 : 'null')),
@@ -253,6 +258,7 @@ async function refresh() {
     $('refresh-dot').className = errors.length ? 'dot error' : 'dot ok';
     $('refresh-text').textContent = errors.length ? 'updated ' + now + ' with errors: ' + errors.join('; ') : 'updated ' + now;
     document.body.dataset.loaded = 'true';
+    document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
   }
   if (state.again) await refresh();
 }

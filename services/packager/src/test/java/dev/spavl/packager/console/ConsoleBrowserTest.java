@@ -137,6 +137,12 @@ class ConsoleBrowserTest {
             By poisonRow = By.xpath("//table[@id='dlq-records']//tr[td[normalize-space()='" + poisonKey + "']]");
             wait.until(b -> !b.findElements(poisonRow).isEmpty());
             assertThat(browser.findElement(poisonRow).getText()).contains("not in the Confluent wire format").contains("spavl.images/");
+            // a refresh keeps a row that did not change (the same element, not a copy): the button under the cursor stays
+            WebElement shown = wait.until(b -> b.findElement(poisonRow));
+            String refreshes = browser.findElement(By.tagName("body")).getAttribute("data-refreshes");
+            browser.findElement(By.id("refresh-now")).click();
+            wait.until(b -> !refreshes.equals(b.findElement(By.tagName("body")).getAttribute("data-refreshes")));
+            assertThat(shown.getText()).as("the row is still in the page").contains(poisonKey);
             click(wait, poisonRow, By.cssSelector("button.replay"));
             wait.until(b -> text(b, "#replay-status").startsWith("replay refused"));
             assertThat(text(browser, "#replay-status")).contains("not authorized");
