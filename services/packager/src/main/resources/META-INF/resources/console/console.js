@@ -32,14 +32,23 @@ async function getJson(url) {
   return body;
 }
 
-// A row whose markup did not change is kept, not replaced: a refresh every few seconds must not take away the
-// button, the open value or the selection a user is at. Everything a row's click handler uses is in its markup
-// (data-run, data-topic, partition and offset), so the kept row's handler is the new one's.
+// A row whose markup did not change is kept, not replaced, wherever it moved (a new run on top shifts the others):
+// a refresh every few seconds must not take away the button, the open value or the selection a user is at.
+// Everything a row's click handler uses is in its markup (data-run, data-topic, partition and offset), so the kept
+// row's handler does what the new one's would.
 function fillBody(table, rows) {
   const tbody = table.tBodies[0];
   const old = Array.from(tbody.rows);
   if (old.length === rows.length && rows.every((r, i) => r.outerHTML === old[i].outerHTML)) return;
-  tbody.replaceChildren(...rows.map((r, i) => (old[i] && old[i].outerHTML === r.outerHTML ? old[i] : r)));
+  const unchanged = new Map();
+  for (const o of old) {
+    const same = unchanged.get(o.outerHTML);
+    if (same) same.push(o); else unchanged.set(o.outerHTML, [o]);
+  }
+  tbody.replaceChildren(...rows.map(r => {
+    const same = unchanged.get(r.outerHTML);
+    return same && same.length ? same.shift() : r;
+  }));
 }
 
 // ---- runs and progress ------------------------------------------------------------------------------
@@ -160,7 +169,7 @@ function valueCell(r) {
 function renderDlqRecords(page) {
   $('dlq-topic').textContent = state.dlqTopic || '(pick a topic with records)';
   const records = page ? page.records : [];
-  fillBody($('dlq-records'), records.length ? records.map(r => el('tr', { 'data-topic': state.dlqTopic, 'data-offset': r.partition + '@' + r.offset },
+  fillBody($('dlq-records'), records.length ? records.map(r => el('tr', { 'data-topic': r.topic, 'data-offset': r.partition + '@' + r.offset },
     el('td', { class: 'mono' }, r.partition + ' / ' + r.offset),
     el('td', {}, time(r.timestamp)),
     el('td', { class: 'key mono' }, r.key !== null ? r.key : (r.keyBase64 !== null ? 'base64 ' + r.keyBase64 : 'null')),

@@ -138,6 +138,8 @@ class ConsoleBrowserTest {
             wait.until(b -> !b.findElements(poisonRow).isEmpty());
             assertThat(browser.findElement(poisonRow).getText()).contains("not in the Confluent wire format").contains("spavl.images/");
             // a refresh keeps a row that did not change (the same element, not a copy): the button under the cursor stays
+            // (once no refresh is running or queued: the count then moves with the refresh this test asks for)
+            wait.until(b -> !b.findElement(By.id("refresh-dot")).getAttribute("class").contains("busy"));
             WebElement shown = wait.until(b -> b.findElement(poisonRow));
             String refreshes = browser.findElement(By.tagName("body")).getAttribute("data-refreshes");
             browser.findElement(By.id("refresh-now")).click();
