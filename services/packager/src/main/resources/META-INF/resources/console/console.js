@@ -39,16 +39,11 @@ async function getJson(url) {
 function fillBody(table, rows) {
   const tbody = table.tBodies[0];
   const old = Array.from(tbody.rows);
-  if (old.length === rows.length && rows.every((r, i) => r.outerHTML === old[i].outerHTML)) return;
   const unchanged = new Map();
-  for (const o of old) {
-    const same = unchanged.get(o.outerHTML);
-    if (same) same.push(o); else unchanged.set(o.outerHTML, [o]);
-  }
-  tbody.replaceChildren(...rows.map(r => {
-    const same = unchanged.get(r.outerHTML);
-    return same && same.length ? same.shift() : r;
-  }));
+  for (const o of old) unchanged.set(o.outerHTML, [...(unchanged.get(o.outerHTML) || []), o]);
+  const next = rows.map(r => (unchanged.get(r.outerHTML) || []).shift() || r);
+  // nothing to do when every row stays where it is (moving a row, even in place, loses a text selection in it)
+  if (next.length !== old.length || next.some((r, i) => r !== old[i])) tbody.replaceChildren(...next);
 }
 
 // ---- runs and progress ------------------------------------------------------------------------------
