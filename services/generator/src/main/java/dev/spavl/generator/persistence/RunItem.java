@@ -37,6 +37,9 @@ public class RunItem extends PanacheEntityBase {
     public String class3;
     public String caption;
     public String description;
+    /** The DatasetSplit the input pinned the image to; null: the packager assigns one. */
+    @Column(name = "pinned_split")
+    public String pinnedSplit;
     @Column(nullable = false)
     public String status;
     public String reason;

@@ -1,6 +1,7 @@
 package dev.spavl.generator.service;
 
 import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.DatasetSplit;
 import dev.spavl.events.ImageRegistered;
 import dev.spavl.events.QuestionGenerated;
 import dev.spavl.events.QuestionType;
@@ -66,6 +67,7 @@ public class QuestionPublisher {
                 .setClass2(item.class2)
                 .setClass3(item.class3)
                 .setSourceRef(item.sourceRef)
+                .setSplit(pinned(item))
                 .build(), null)));
         for (QuestionRecord q : written) {
             List<String> responders = RunWorker.split(q.expectedResponders);
@@ -86,6 +88,7 @@ public class QuestionPublisher {
                     .setTemplateVersion(q.templateVersion)
                     .setExpectedResponders(responders)
                     .setSimulated(q.simulated)
+                    .setSplit(pinned(item))
                     .build(), null)));
             for (String model : responders) {
                 sends.add(requests.sendMessage(keyed(q.questionId, ResponseRequested.newBuilder()
@@ -112,5 +115,9 @@ public class QuestionPublisher {
             meta = meta.withTopic(topic);
         }
         return Message.of(payload).addMetadata(meta.build());
+    }
+
+    private static DatasetSplit pinned(RunItem item) {
+        return item.pinnedSplit == null ? null : DatasetSplit.valueOf(item.pinnedSplit);
     }
 }

@@ -174,6 +174,7 @@ public class RunWorker {
             item.class3 = row.class3();
             item.caption = row.caption();
             item.description = row.description();
+            item.pinnedSplit = row.split() == null ? null : row.split().name();
             if (!taxonomy.contains(row.class1(), row.class2(), row.class3())) {
                 reject(item, RejectionReason.UNKNOWN_CLASS_PATH, "class path '" + row.class1() + " / " + row.class2()
                         + " / " + row.class3() + "' is not in the active taxonomy (" + taxonomy.source() + ")");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.MappingIterator;
+import dev.spavl.events.DatasetSplit;
 import dev.spavl.events.SourceKind;
 import dev.spavl.generator.intake.RejectionReason;
 
@@ -25,14 +26,14 @@ import java.util.stream.Stream;
 /**
  * Reads a run's input into rows: an SPA-VL style folder tree {@code class1/class2/class3/<name>.jpg|png|webp}
  * (the released train.zip layout) or a manifest (JSON Lines or CSV) with per image {@code path} or
- * {@code url}, optional {@code caption}, {@code class1..3}, {@code description}. A bad row becomes a
+ * {@code url}, optional {@code caption}, {@code class1..3}, {@code description}, {@code split}. A bad row becomes a
  * {@link RowProblem}; reading goes on. Blocking (file IO): call it off the event loop.
  */
 public final class SourceReader {
 
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
     private static final Set<String> MANIFEST_FIELDS = Set.of("path", "url", "caption", "description",
-            "class1", "class2", "class3", "image_name", "name");
+            "class1", "class2", "class3", "image_name", "name", "split");
 
     private final ObjectMapper json = new ObjectMapper();
     private final InputRoots roots;
@@ -79,7 +80,7 @@ public final class SourceReader {
             }
             rows.add(new SourceRow(rowNo, file.toString(), null, null, null,
                     rel.getName(0).toString(), rel.getName(1).toString(), rel.getName(2).toString(),
-                    rel.toString().replace('\\', '/')));
+                    rel.toString().replace('\\', '/'), null));
         }
         return new SourceListing(rows, problems);
     }
@@ -153,7 +154,7 @@ public final class SourceReader {
         String ref = path != null ? path : url;
         if (!unknown.isEmpty()) {
             problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "unknown column(s) " + unknown
-                    + "; known: path, url, caption, description, class1, class2, class3, image_name"));
+                    + "; known: path, url, caption, description, class1, class2, class3, image_name, split"));
             return;
         }
         if ((path == null) == (url == null)) {
@@ -163,6 +164,15 @@ public final class SourceReader {
         if (f.get("class1") == null || f.get("class2") == null || f.get("class3") == null) {
             problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "class1, class2 and class3 are required"));
             return;
+        }
+        DatasetSplit split = null;
+        if (f.get("split") != null) {
+            split = PinnedSplit.parse(f.get("split"));
+            if (split == null) {
+                problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "split '" + f.get("split")
+                        + "' is not one of " + PinnedSplit.NAMES + " (or leave it empty: the packager assigns one by its weights)"));
+                return;
+            }
         }
         String resolvedPath = null;
         if (path != null) {
@@ -175,7 +185,7 @@ public final class SourceReader {
         String imageName = name != null ? name
                 : f.get("class1") + "/" + f.get("class2") + "/" + f.get("class3") + "/" + fileName;
         rows.add(new SourceRow(rowNo, resolvedPath, url, f.get("caption"), f.get("description"),
-                f.get("class1"), f.get("class2"), f.get("class3"), imageName));
+                f.get("class1"), f.get("class2"), f.get("class3"), imageName, split));
     }
 
     private static String fileName(String ref) {

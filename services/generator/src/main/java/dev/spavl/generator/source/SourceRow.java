@@ -1,5 +1,7 @@
 package dev.spavl.generator.source;
 
+import dev.spavl.events.DatasetSplit;
+
 /**
  * One image of a run's input, as read from a folder tree or a manifest row, before any check of
  * the image itself.
@@ -8,9 +10,10 @@ package dev.spavl.generator.source;
  * @param path        local path (null when url is set)
  * @param url         http(s) URL (null when path is set)
  * @param imageName   name the image is exported under: class1/class2/class3/file name
+ * @param split       the dataset split the input pins this image to; null lets the packager assign one
  */
 public record SourceRow(int rowNo, String path, String url, String caption, String description,
-                        String class1, String class2, String class3, String imageName) {
+                        String class1, String class2, String class3, String imageName, DatasetSplit split) {
 
     private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
 

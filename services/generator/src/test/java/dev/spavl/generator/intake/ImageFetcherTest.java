@@ -97,11 +97,11 @@ class ImageFetcherTest {
     }
 
     private SourceRow url(String path) {
-        return new SourceRow(1, null, "http://127.0.0.1:" + server.getAddress().getPort() + path, null, null, "A", "B", "C", "n");
+        return new SourceRow(1, null, "http://127.0.0.1:" + server.getAddress().getPort() + path, null, null, "A", "B", "C", "n", null);
     }
 
     private static SourceRow file(String path) {
-        return new SourceRow(1, path, null, null, null, "A", "B", "C", "n");
+        return new SourceRow(1, path, null, null, null, "A", "B", "C", "n", null);
     }
 
     private static void reply(com.sun.net.httpserver.HttpExchange ex, int status, byte[] body) throws IOException {

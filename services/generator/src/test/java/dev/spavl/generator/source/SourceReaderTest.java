@@ -1,5 +1,6 @@
 package dev.spavl.generator.source;
 
+import dev.spavl.events.DatasetSplit;
 import dev.spavl.events.SourceKind;
 import dev.spavl.generator.intake.RejectionReason;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,23 @@ class SourceReaderTest {
         assertThat(listing.problems()).extracting(RowProblem::detail).anyMatch(d -> d.contains("exactly one of path or url"))
                 .anyMatch(d -> d.contains("class1, class2 and class3 are required"))
                 .anyMatch(d -> d.contains("unknown column(s) [colour]"));
+    }
+
+    @Test
+    void aManifestMayPinAnImageToASplit() throws IOException {
+        Files.writeString(root.resolve("m.jsonl"), String.join("\n",
+                "{\"path\":\"a.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\",\"split\":\"Test_Harm\"}",
+                "{\"path\":\"b.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\",\"split\":\"validation\"}",
+                "{\"path\":\"c.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\"}",
+                "{\"path\":\"d.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\",\"split\":\"test\"}"));
+        SourceListing listing = reader().read(SourceKind.MANIFEST_JSONL, "m.jsonl");
+        assertThat(listing.rows()).extracting(SourceRow::split)
+                .containsExactly(DatasetSplit.TEST_HARM, DatasetSplit.VALIDATION, null);
+        assertThat(listing.problems()).singleElement().satisfies(p -> {
+            assertThat(p.rowNo()).isEqualTo(4);
+            assertThat(p.detail()).isEqualTo("split 'test' is not one of [train, validation, test-harm, test-help]"
+                    + " (or leave it empty: the packager assigns one by its weights)");
+        });
     }
 
     @Test

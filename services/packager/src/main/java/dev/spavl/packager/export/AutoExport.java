@@ -52,7 +52,7 @@ public class AutoExport {
                     || (last.get().finishedAt() != null && last.get().finishedAt().isAfter(run.getValue())))) {
                 continue;
             }
-            RunStatistics stats = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> RunStatistics.of(runId, null)));
+            RunStatistics stats = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> RunStatistics.of(runId, "TRAIN")));
             LOG.infof("run %s is finished (last question closed %s): exporting it", runId, run.getValue());
             exporter.start(runId, stats);
         }

@@ -26,6 +26,11 @@ public class ImageEntity extends PanacheEntityBase {
     @Column(name = "image_name", nullable = false)
     public String imageName;
     public String caption;
+    /** The detailed description the question writer used (SPA-VL's gemini_caption). */
+    public String description;
+    /** Where the image came from in the input: a manifest path or a URL. */
+    @Column(name = "source_ref")
+    public String sourceRef;
     @Column(nullable = false)
     public String class1;
     @Column(nullable = false)

@@ -42,6 +42,12 @@ public class QuestionEntity extends PanacheEntityBase {
     @Column(name = "expected_responders", nullable = false)
     public String expectedResponders;
     public boolean simulated;
+    /** The writer of the text: the generator's offline template writer or a model id. */
+    @Column(name = "generator_model")
+    public String generatorModel;
+    /** The split the input pinned the question's image to (DatasetSplit), null when the split weights decide. */
+    @Column(name = "pinned_split")
+    public String pinnedSplit;
     @Column(nullable = false)
     public String state;
     @Column(name = "pair_attempts")

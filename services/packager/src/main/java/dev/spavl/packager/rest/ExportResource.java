@@ -30,7 +30,7 @@ public class ExportResource {
     public Uni<Response> start(@PathParam("runId") String runId) {
         return RunEntity.<RunEntity>findById(runId).flatMap(run -> run == null
                 ? Uni.createFrom().item(Problem.notFound("run", runId, "the packager has not recorded this run (yet)"))
-                : RunStatistics.of(runId, null).map(stats -> Response.accepted(exporter.start(runId, stats)).build()));
+                : RunStatistics.of(runId, "TRAIN").map(stats -> Response.accepted(exporter.start(runId, stats)).build()));
     }
 
     /** Reads a small status file: blocking, so on a worker thread. */

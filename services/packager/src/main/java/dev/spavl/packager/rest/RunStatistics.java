@@ -1,5 +1,7 @@
 package dev.spavl.packager.rest;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.spavl.taxonomy.Taxonomy;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -18,9 +20,56 @@ import java.util.TreeMap;
  */
 public record RunStatistics(String runId, String split, List<Row> rows, Row total, Judge judge, Usage usage) {
 
-    /** One line of Table 1. Rates are percentages of the labelled ones, null when none was labelled. */
-    public record Row(String class2, long images, long questions, Double questionUnsafePercent, Double chosenUnsafePercent,
-                      Double rejectedUnsafePercent) {
+    /**
+     * One line of Table 1. Rates are percentages of the labelled ones, null when none was labelled. {@code counts}: the
+     * numerators and denominators the rates come from (questions; unsafe and labelled questions, chosen and rejected
+     * answers), so that rows add up into subtotals.
+     */
+    public record Row(String class1, String class2, long images, long questions, Double questionUnsafePercent,
+                      Double chosenUnsafePercent, Double rejectedUnsafePercent, @JsonIgnore long[] counts) {
+
+        /** The sum of rows (their images are disjoint: an image has one class path), labelled {@code class1 / class2}. */
+        public static Row sum(String class1, String class2, List<Row> rows) {
+            long images = 0;
+            long[] n = new long[8];
+            for (Row r : rows) {
+                images += r.images;
+                for (int i = 0; i < n.length; i++) {
+                    n[i] += r.counts[i];
+                }
+            }
+            return row(class1, class2, images, n);
+        }
+    }
+
+    /** Table 1's rows of one class1 (domain) and their subtotal. */
+    public record Group(String class1, List<Row> rows, Row subtotal) {
+    }
+
+    /**
+     * The rows grouped by class1 as the paper prints Table 1: domains and categories in the taxonomy's order (names the
+     * taxonomy does not know after them, by name), each domain with its subtotal.
+     */
+    public List<Group> grouped(Taxonomy taxonomy) {
+        List<String> order = new ArrayList<>();
+        for (var domain : taxonomy.tree()) {
+            order.add(domain.name());
+            domain.categories().forEach(c -> order.add(domain.name() + "\u0000" + c.name()));
+        }
+        java.util.function.ToIntFunction<String> rank = k -> {
+            int i = order.indexOf(k);
+            return i < 0 ? Integer.MAX_VALUE : i;
+        };
+        Map<String, List<Row>> byDomain = new TreeMap<>(java.util.Comparator.<String>comparingInt(rank::applyAsInt)
+                .thenComparing(java.util.Comparator.naturalOrder()));
+        rows.forEach(r -> byDomain.computeIfAbsent(r.class1(), k -> new ArrayList<>()).add(r));
+        List<Group> groups = new ArrayList<>();
+        byDomain.forEach((domain, list) -> {
+            List<Row> sorted = list.stream().sorted(java.util.Comparator.<Row>comparingInt(r -> rank.applyAsInt(domain + "\u0000" + r.class2()))
+                    .thenComparing(Row::class2)).toList();
+            groups.add(new Group(domain, sorted, Row.sum(domain, "subtotal", sorted)));
+        });
+        return groups;
     }
 
     /** Verdicts of the run's pairs: flip rate = INCONSISTENT among the pairs with two parsed orders. */
@@ -32,7 +81,7 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
     }
 
     public static Uni<RunStatistics> of(String runId, String split) {
-        String hql = "select q.class2, count(distinct d.imageId), count(d), "
+        String hql = "select q.class1, q.class2, count(distinct d.imageId), count(d), "
                 + "sum(case when ql.safe = false then 1 else 0 end), count(ql), "
                 + "sum(case when cl.safe = false then 1 else 0 end), count(cl), "
                 + "sum(case when rl.safe = false then 1 else 0 end), count(rl) "
@@ -40,7 +89,7 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
                 + "left join LabelEntity ql on ql.questionId = d.questionId and ql.modelId = '' "
                 + "left join LabelEntity cl on cl.questionId = d.questionId and cl.modelId = d.chosenModel "
                 + "left join LabelEntity rl on rl.questionId = d.questionId and rl.modelId = d.rejectedModel "
-                + "where d.runId = :run" + (split == null ? "" : " and d.split = :split") + " group by q.class2 order by q.class2";
+                + "where d.runId = :run" + (split == null ? "" : " and d.split = :split") + " group by q.class1, q.class2 order by q.class1, q.class2";
         String imagesHql = "select count(distinct d.imageId) from QuadrupleEntity d where d.runId = :run"
                 + (split == null ? "" : " and d.split = :split");
         return Panache.getSession().flatMap(s -> {
@@ -64,16 +113,16 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
         for (Object[] r : rows) {
             long[] n = new long[8];
             for (int i = 0; i < 8; i++) {
-                n[i] = r[i + 1] == null ? 0 : ((Number) r[i + 1]).longValue();
+                n[i] = r[i + 2] == null ? 0 : ((Number) r[i + 2]).longValue();
                 sum[i] += n[i];
             }
-            out.add(row((String) r[0], n[0], n));
+            out.add(row((String) r[0], (String) r[1], n[0], n));
         }
-        return new Table(out, row("total", distinctImages, sum));
+        return new Table(out, row(null, "total", distinctImages, sum));
     }
 
-    private static Row row(String class2, long images, long[] n) {
-        return new Row(class2, images, n[1], percent(n[2], n[3]), percent(n[4], n[5]), percent(n[6], n[7]));
+    private static Row row(String class1, String class2, long images, long[] n) {
+        return new Row(class1, class2, images, n[1], percent(n[2], n[3]), percent(n[4], n[5]), percent(n[6], n[7]), n);
     }
 
     private static Double percent(long part, long whole) {

@@ -1,6 +1,7 @@
 package dev.spavl.packager.service;
 
 import dev.spavl.contracts.ids.Ids;
+import dev.spavl.events.DatasetSplit;
 import dev.spavl.events.PairJudged;
 import dev.spavl.events.PairOutcome;
 import dev.spavl.packager.config.PackagerConfig;
@@ -277,7 +278,8 @@ public class PairingCoordinator {
             quad.runId = q.runId;
             quad.imageId = q.imageId;
             // an image not seen yet (out of order) is placed by the same rule when it arrives; the split depends only on the id
-            quad.split = image != null ? image.split : SplitRule.of(config).splitOf(q.imageId);
+            quad.split = image != null ? image.split
+                    : SplitRule.of(config).splitOf(q.imageId, q.pinnedSplit == null ? null : DatasetSplit.valueOf(q.pinnedSplit));
             quad.chosenModel = chosenA ? pair.modelA : pair.modelB;
             quad.rejectedModel = chosenA ? pair.modelB : pair.modelA;
             quad.assembledAt = Instant.now();

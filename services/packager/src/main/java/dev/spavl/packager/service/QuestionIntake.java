@@ -59,10 +59,12 @@ public class QuestionIntake {
                     i.height = e.getHeight();
                     i.imageName = e.getImageName();
                     i.caption = e.getCaption();
+                    i.description = e.getDescription();
+                    i.sourceRef = e.getSourceRef();
                     i.class1 = e.getClass1();
                     i.class2 = e.getClass2();
                     i.class3 = e.getClass3();
-                    i.split = splits.splitOf(e.getImageId());
+                    i.split = splits.splitOf(e.getImageId(), e.getSplit());
                     return i.persist().replaceWithVoid();
                 }));
     }
@@ -88,6 +90,8 @@ public class QuestionIntake {
                     q.class3 = e.getClass3();
                     q.expectedResponders = String.join(",", e.getExpectedResponders());
                     q.simulated = e.getSimulated();
+                    q.generatorModel = e.getGeneratorModel();
+                    q.pinnedSplit = e.getSplit() == null ? null : e.getSplit().name();
                     q.state = QuestionEntity.State.WAITING.name();
                     q.receivedAt = Instant.now();
                     return q.persist().replaceWithVoid();

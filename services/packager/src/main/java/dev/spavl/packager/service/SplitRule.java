@@ -1,5 +1,6 @@
 package dev.spavl.packager.service;
 
+import dev.spavl.events.DatasetSplit;
 import dev.spavl.packager.config.PackagerConfig;
 import dev.spavl.packager.pairing.SplitAssigner;
 
@@ -10,8 +11,8 @@ record SplitRule(SplitAssigner assigner, long seed) {
         return new SplitRule(SplitAssigner.parse(config.splits()), config.splitSeed());
     }
 
-    /** The DatasetSplit symbol of the image's split. */
-    String splitOf(String imageId) {
-        return assigner.assign(imageId, seed).name();
+    /** The DatasetSplit symbol of the image's split: the one its input pinned, else the weights' choice. */
+    String splitOf(String imageId, DatasetSplit pinned) {
+        return pinned != null ? pinned.name() : assigner.assign(imageId, seed).name();
     }
 }

@@ -170,10 +170,17 @@ class PairingFlowTest {
     void tableOneProgressAndTheExportOfARun() throws Exception {
         String runId = "run-stats-" + UUID.randomUUID();
         dev.spavl.blobstore.StoredBlob image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 5}, "image/png");
+        // one question's image pinned to each of train and validation, and a held-out image (test-harm) whose question
+        // is only asked: it must end up in test/harm and in no train or validation row
         List<String> questions = List.of("q-" + UUID.randomUUID(), "q-" + UUID.randomUUID());
-        for (String q : questions) {
-            everything(runId, q, MODELS, image.uri().toString()).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        List<DatasetSplit> pins = List.of(DatasetSplit.TRAIN, DatasetSplit.VALIDATION);
+        for (int i = 0; i < questions.size(); i++) {
+            pinned(everything(runId, questions.get(i), MODELS, image.uri().toString()), pins.get(i))
+                    .forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
         }
+        String heldOut = "q-" + UUID.randomUUID();
+        pinned(withoutRun(runId, heldOut, MODELS, image.uri().toString()), DatasetSplit.TEST_HARM)
+                .forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
         for (String q : questions) {
             PairProposed p = awaitPairs(q, 1).get(0);
             // the safe model's answer (labelled safe) is chosen when it is in the pair
@@ -181,74 +188,131 @@ class PairingFlowTest {
             kafka.send("spavl.verdicts", q, verdict(p, aSafe ? PairOutcome.CHOSEN_A : PairOutcome.CHOSEN_B));
         }
         questions.forEach(q -> awaitQuadruples(q, 1));
+        awaitPairs(heldOut, 1);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/api/runs/{id}/stats", runId).then().statusCode(200)
+                .body("rows[0].class1", equalTo("Malicious Use"))
                 .body("rows[0].class2", equalTo("Illegal activities"))
                 .body("rows[0].images", equalTo(2))
                 .body("rows[0].questions", equalTo(2))
                 .body("rows[0].questionUnsafePercent", equalTo(100.0f))
                 .body("total.questions", equalTo(2))
                 .body("judge.positionFlipRate", equalTo(0.0f))
-                .body("usage.answerTokensIn", equalTo(60)));
+                .body("usage.answerTokensIn", equalTo(90)));
         given().get("/api/runs/{id}", runId).then().statusCode(200)
                 .body("progress.questionsByState.RESOLVED", equalTo(2))
-                .body("progress.answersByStatus.OK", equalTo(6))
+                .body("progress.answersByStatus.OK", equalTo(9))
                 .body("progress.quadruplesByClass2.'Illegal activities'", equalTo(2));
         given().queryParam("split", "nope").get("/api/runs/{id}/stats", runId).then().statusCode(400);
 
         // the export: started, then DONE with its files, read back as plain JSON
         given().post("/api/runs/{id}/export", runId).then().statusCode(202).body("state", equalTo("RUNNING"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}/export", runId).then().statusCode(200)
-                .body("state", equalTo("DONE")).body("quadruples", equalTo(2)).body("images", equalTo(2)));
+                .body("state", equalTo("DONE")).body("quadruples", equalTo(2)).body("images", equalTo(3)));
         String directory = given().get("/api/runs/{id}/export", runId).then().extract().path("directory");
         java.nio.file.Path dir = java.nio.file.Path.of(directory);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<String> files = given().get("/api/runs/{id}/export", runId).then().extract().jsonPath().getList("files");
-        assertThat(files).contains("README.md", "meta_files/image_info/meta.json", "meta_files/model_answer/hardq.json",
-                "meta_files/prefer/hardq.json", "meta_files/safety/hardq.json");
-        String split = files.stream().filter(f -> f.startsWith("training/") && f.endsWith(".json")).findFirst().orElseThrow();
-        var training = json.readTree(dir.resolve(split).toFile());
-        assertThat(training).isNotEmpty();
+        String trainImage = "training/images/Malicious Use/Illegal activities/theft/" + questions.get(0) + ".png";
+        assertThat(files).as("every file written, images included").containsExactlyInAnyOrder("README.md",
+                "data/train-00000.parquet", "validation/validation-00000.parquet", "test/harm-00000.parquet",
+                "dpo/train-00000.parquet", "dpo/validation-00000.parquet", "dpo/text/train.jsonl", "dpo/text/validation.jsonl",
+                "training/hardq.json", "training/config_train.json", trainImage,
+                "meta_files/image_info/meta.json", "meta_files/model_answer/hardq.json", "meta_files/prefer/hardq.json",
+                "meta_files/safety/hardq.json", "meta_files/split/hardq.json");
+
+        // the training JSON as SPA-VL's training code reads it: an integer id, the image relative to training/images
+        var training = json.readTree(dir.resolve("training/hardq.json").toFile());
+        assertThat(training).hasSize(1);
         var first = training.get(0);
-        assertThat(first.get("image").asText()).startsWith("Malicious Use/Illegal activities/theft/");
+        assertThat(first.get("id").isIntegralNumber()).isTrue();
+        assertThat(first.get("id").asInt()).isZero();
+        assertThat(first.get("question_id").asText()).isEqualTo(questions.get(0));
         assertThat(java.nio.file.Files.readAllBytes(dir.resolve("training/images").resolve(first.get("image").asText())))
                 .isEqualTo(blobs.get(image.uri()));
         assertThat(first.get("chosen").asText()).startsWith("answer of ");
-        String dpo = files.stream().filter(f -> f.startsWith("dpo/")).findFirst().orElseThrow();
-        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve(dpo));
-        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(json.readTree(l).get("prompt_id").asText()).startsWith("q-"));
+        assertThat(json.readTree(dir.resolve("training/config_train.json").toFile()).toString()).isEqualTo("{\"hardq\":\"hardq.json\"}");
+        assertThat(json.readTree(dir.resolve("meta_files/split/hardq.json").toFile())).hasSize(1)
+                .allSatisfy(r -> assertThat(r.get("chosen").asText()).isEqualTo(first.get("chosen").asText()));
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("dpo/text/validation.jsonl"))).hasSize(1)
+                .allSatisfy(l -> assertThat(json.readTree(l).get("prompt").asText()).isEqualTo("How could someone steal this?"));
         var prefer = json.readTree(dir.resolve("meta_files/prefer/hardq.json").toFile());
         assertThat(prefer).hasSize(2).allSatisfy(r -> assertThat(r.get("reason1").asText()).isEqualTo("r1"));
         var answers = json.readTree(dir.resolve("meta_files/model_answer/hardq.json").toFile());
-        assertThat(answers).hasSize(2).allSatisfy(r -> assertThat(r.get("answers")).hasSize(3));
-        // the Hugging Face Parquet files, read back by DuckDB (an independent Parquet implementation)
-        List<String> parquet = files.stream().filter(f -> f.endsWith(".parquet")).toList();
-        assertThat(parquet).isNotEmpty().allSatisfy(f -> assertThat(f).matches("(data/train|validation/validation|test/(harm|help))-\\d{5}\\.parquet"));
-        long rows = 0;
+        assertThat(answers).hasSize(3).allSatisfy(r -> {
+            assertThat(r.get("answers")).hasSize(3);
+            assertThat(r.get("m-safe").asText()).as("SPA-VL's one field per model").isEqualTo("answer of m-safe");
+        });
+        var imageInfo = json.readTree(dir.resolve("meta_files/image_info/meta.json").toFile());
+        assertThat(imageInfo).hasSize(3).allSatisfy(r -> assertThat(r.get("md5").asText()).hasSize(32));
+
+        // the Parquet files, read back by DuckDB (an independent Parquet implementation): every field nullable, as
+        // datasets writes them, the features in the file metadata
+        Map<String, Integer> rows = new java.util.HashMap<>();
         try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement st = duck.createStatement()) {
-            for (String f : parquet) {
+            for (String f : files.stream().filter(f -> f.endsWith(".parquet")).toList()) {
                 String path = dir.resolve(f).toString().replace("'", "''");
-                try (java.sql.ResultSet rs = st.executeQuery("select image.path, image.bytes, question from read_parquet('" + path + "')")) {
+                try (java.sql.ResultSet rs = st.executeQuery("select name, repetition_type from parquet_schema('" + path + "') "
+                        + "where name <> 'schema' and repetition_type <> 'REPEATED'")) {
                     while (rs.next()) {
-                        assertThat(rs.getString(1)).startsWith("Malicious Use/Illegal activities/theft/");
-                        assertThat(rs.getBytes(2)).isEqualTo(blobs.get(image.uri()));
-                        assertThat(rs.getString(3)).isEqualTo("How could someone steal this?");
-                        rows++;
+                        assertThat(rs.getString(2)).as("%s: field %s", f, rs.getString(1)).isEqualTo("OPTIONAL");
                     }
+                }
+                try (java.sql.ResultSet rs = st.executeQuery("select count(*) from read_parquet('" + path + "')")) {
+                    rs.next();
+                    rows.put(f, rs.getInt(1));
                 }
                 try (java.sql.ResultSet rs = st.executeQuery("select decode(value) from parquet_kv_metadata('" + path
                         + "') where decode(key) = 'huggingface'")) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).contains("\"image\":{\"_type\":\"Image\"}");
+                    assertThat(rs.getString(1)).contains("\"_type\":\"Image\"");
                 }
             }
+            String train = dir.resolve("data/train-00000.parquet").toString().replace("'", "''");
+            try (java.sql.ResultSet rs = st.executeQuery("select image.path, image.bytes, question, image_name from read_parquet('" + train + "')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("Malicious Use/Illegal activities/theft/" + questions.get(0) + ".png");
+                assertThat(rs.getBytes(2)).isEqualTo(blobs.get(image.uri()));
+                assertThat(rs.getString(3)).isEqualTo("How could someone steal this?");
+            }
+            String harm = dir.resolve("test/harm-00000.parquet").toString().replace("'", "''");
+            try (java.sql.ResultSet rs = st.executeQuery("select image.path, question, class3 from read_parquet('" + harm + "')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).contains(heldOut);
+                assertThat(rs.getString(3)).isEqualTo("theft");
+            }
+            String dpo = dir.resolve("dpo/train-00000.parquet").toString().replace("'", "''");
+            try (java.sql.ResultSet rs = st.executeQuery("select len(images), prompt[1].role, prompt[1].content, chosen[1].role "
+                    + "from read_parquet('" + dpo + "')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThat(rs.getString(2)).isEqualTo("user");
+                assertThat(rs.getString(3)).isEqualTo("How could someone steal this?");
+                assertThat(rs.getString(4)).isEqualTo("assistant");
+            }
         }
-        assertThat(rows).isEqualTo(2);
+        assertThat(rows).containsEntry("data/train-00000.parquet", 1).containsEntry("validation/validation-00000.parquet", 1)
+                .containsEntry("test/harm-00000.parquet", 1).containsEntry("dpo/train-00000.parquet", 1);
         String card = java.nio.file.Files.readString(dir.resolve("README.md"));
-        assertThat(card).contains("configs:").contains("path: " + parquet.get(0).replaceAll("-\\d{5}\\.parquet$", "-*.parquet"));
-        assertThat(card).contains("Simulated data").contains("| **total** | **2** | **2 (100.00)**").contains("m-safe (simulated)");
+        assertThat(card).contains("- config_name: default\n  data_files:\n  - split: train\n    path: data/train-*.parquet\n")
+                .contains("- config_name: test\n  data_files:\n  - split: harm\n    path: test/harm-*.parquet\n")
+                .doesNotContain("split: help")
+                .contains("  splits:\n  - name: validation\n    num_examples: 1\n");
+        assertThat(card).as("Table 1 over the training split, grouped by class1")
+                .contains("| Malicious Use | Illegal activities | 1 | 1 (100.00) |")
+                .contains("| **Malicious Use** | **subtotal** | **1** |")
+                .contains("| **total** |  | **1** | **1 (100.00)**");
+        assertThat(card).contains("Simulated data").contains("`m-safe` (simulated)").contains("defamation someone");
         given().get("/api/runs/{id}/export", "run-never-exported").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/runs/{id}/stats", "run-unknown").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    /** The events with the image and its questions pinned to a split, as a manifest's split column does. */
+    private static List<Send> pinned(List<Send> events, DatasetSplit split) {
+        return events.stream().map(s -> s.value() instanceof ImageRegistered i
+                ? new Send(s.topic(), s.key(), ImageRegistered.newBuilder(i).setSplit(split).build())
+                : s.value() instanceof QuestionGenerated q
+                ? new Send(s.topic(), s.key(), QuestionGenerated.newBuilder(q).setSplit(split).build()) : s).toList();
     }
 
     @Test
