@@ -2,7 +2,7 @@ package dev.spavl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import dev.spavl.testkit.RequiredTool;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -55,14 +55,15 @@ class ComposeFileTest {
     @Test
     void composeFileValidatesAgainstTheComposeSpecification() throws Exception {
         Path dclint = LINT.resolve("node_modules/dclint/bin/dclint.cjs");
-        Assumptions.assumeTrue(Programs.onPath("node") && Programs.onPath("npm"),
-                "node/npm are not installed: docker-compose.yml not validated against the Compose Specification");
+        RequiredTool.assume(Programs.onPath("node") && Programs.onPath("npm"),
+                "node and npm, to validate docker-compose.yml against the Compose Specification",
+                "Debian packages nodejs and npm; .ci/run installs them when missing");
         if (!Files.isRegularFile(dclint)) {
             // ./mvnw -B verify on a fresh clone: install the pinned validator from the npm registry, as .ci/run does
             Programs.Outcome install = Programs.run(ROOT, Duration.ofMinutes(5),
                     List.of("npm", "ci", "--prefix", LINT.toString(), "--no-audit", "--no-fund"));
-            Assumptions.assumeTrue(install.exitCode() == 0 && Files.isRegularFile(dclint),
-                    "dclint could not be installed (npm ci --prefix integration-tests/compose-lint):\n" + install.output());
+            RequiredTool.assume(install.exitCode() == 0 && Files.isRegularFile(dclint), "dclint (" + dclint + "), which did not install",
+                    "npm ci --prefix integration-tests/compose-lint, as .ci/run does", install.output());
         }
 
         Programs.Outcome lint = Programs.run(ROOT, Duration.ofMinutes(2), List.of("node", dclint.toString(), "--config",
@@ -217,7 +218,8 @@ class ComposeFileTest {
 
     @Test
     void prometheusConfigurationPassesPromtool() throws Exception {
-        Assumptions.assumeTrue(Programs.onPath("promtool"), "promtool (Debian package prometheus) is not installed: prometheus-compose.yml not checked");
+        RequiredTool.assume(Programs.onPath("promtool"), "promtool, to check prometheus-compose.yml",
+                "apt-get install prometheus (Debian); .ci/run installs it");
         Programs.Outcome check = Programs.run(ROOT, Duration.ofMinutes(1), List.of("promtool", "check", "config", "--syntax-only",
                 ROOT.resolve("deploy/prometheus/prometheus-compose.yml").toString()));
         assertThat(check.exitCode()).as(check.output()).isZero();

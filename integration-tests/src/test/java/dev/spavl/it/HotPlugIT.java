@@ -10,12 +10,12 @@ import dev.spavl.events.SafetyAssessed;
 import dev.spavl.events.SafetySubject;
 import dev.spavl.testkit.AvroTopicClient;
 import dev.spavl.testkit.PrometheusText;
+import dev.spavl.testkit.RequiredTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -54,7 +54,8 @@ import static org.awaitility.Awaitility.await;
  *   questions written afterwards do not name it, and restarted it answers the rest.</li>
  *   <li><b>Retiring is one command</b>: {@code responder.py --retire}; the generator sees RETIRED and sends it nothing.</li>
  * </ol>
- * Skipped, with a message, without Debian's Python packages for Confluent's client.
+ * Skipped, with a message, without Debian's Python packages for Confluent's client; under CI=true that fails instead
+ * ({@link RequiredTool}).
  */
 class HotPlugIT {
 
@@ -80,10 +81,11 @@ class HotPlugIT {
 
     @Test
     void aPythonResponderJoinsARunningPipelineIsPairedDrainsWithoutLossAndRetires() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON) && Programs.run(EXAMPLE, Duration.ofSeconds(60), List.of(PYTHON.toString(), "-c",
+        RequiredTool.assume(Files.isExecutable(PYTHON) && Programs.run(EXAMPLE, Duration.ofSeconds(60), List.of(PYTHON.toString(), "-c",
                         "import confluent_kafka.avro.cached_schema_registry_client, avro.schema, yaml, requests")).exitCode() == 0,
-                "Confluent's Python client is not installed (Debian: apt-get install python3-confluent-kafka python3-avro "
-                        + "python3-requests python3-yaml); skipping the hot-plug test");
+                "Confluent's Python client (python3-confluent-kafka, python3-avro, python3-requests, python3-yaml for "
+                        + PYTHON + "), for the Python responder",
+                "apt-get install python3-confluent-kafka python3-avro python3-requests python3-yaml (Debian); .ci/run installs them");
         // one image at a time, and no new image while one image's requests await their answers
         spavl.env.put("SPAVL_GENERATOR_WORKER_BATCH_SIZE", "1");
         spavl.env.put("SPAVL_GENERATOR_WORKER_MAX_OUTSTANDING_REQUESTS", Integer.toString(ONE_IMAGE));

@@ -2,6 +2,7 @@ package dev.spavl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spavl.testkit.RequiredTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,8 @@ class LocalStackIT {
 
     /** Sample images the demo takes through the stack: one from each of the first 6 harm categories. */
     private static final int IMAGES = 6;
+    /** Of those, the manifest pins the 4th to validation, the 5th to test-harm and the 6th to test-help. */
+    private static final int TRAIN_IMAGES = 3;
     private static final List<String> COMPONENTS = List.of("kafka", "registry", "generator", "responder", "judge", "packager");
     private final SpavlCommand spavl = new SpavlCommand("it-stack");
     private final ObjectMapper json = new ObjectMapper();
@@ -152,8 +155,9 @@ class LocalStackIT {
                 "import confluent_kafka.avro.serializer.message_serializer, confluent_kafka.avro.cached_schema_registry_client")
                 .redirectErrorStream(true).start();
         boolean available = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        Assumptions.assumeTrue(available, "Confluent's Python client is not installed (Debian: apt-get install "
-                + "python3-confluent-kafka python3-avro python3-requests); skipping the independent-reader check");
+        RequiredTool.assume(available, "Confluent's Python client (python3-confluent-kafka, for the independent-reader check)",
+                "apt-get install python3-confluent-kafka python3-avro python3-requests (Debian, for /usr/bin/python3); "
+                        + ".ci/run installs them");
 
         Process reader = new ProcessBuilder("/usr/bin/python3", script.toString(),
                 spavl.bootstrap(),
@@ -184,7 +188,7 @@ class LocalStackIT {
         assertThat(demo.output()).as("progress, Table 1 and where the files are")
                 .containsPattern("\\[#{20}] 100%  images " + IMAGES + "/" + IMAGES + "  questions " + IMAGES * 3
                         + "  answers " + IMAGES * 3 * 12 + "/" + IMAGES * 3 * 12 + "  pairs [0-9]+  quadruples [0-9]+")
-                .contains("## Table 1", "| **total** | **" + IMAGES + "** |", "dataset: " + out.toRealPath(),
+                .contains("## Table 1 (training split)", "| **total** |  | **" + TRAIN_IMAGES + "** |", "dataset: " + out.toRealPath(),
                         "the stack is still running");
         String runId = demo.output().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1];
 

@@ -2,10 +2,10 @@ package dev.spavl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spavl.testkit.RequiredTool;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -66,8 +66,8 @@ class PrometheusIT {
 
     @BeforeAll
     void upAndMonitor() {
-        Assumptions.assumeTrue(Programs.onPath("prometheus"),
-                "Debian's prometheus is not installed (apt-get install prometheus; .ci/run installs it): Prometheus IT skipped");
+        RequiredTool.assume(Programs.onPath("prometheus"), "prometheus, for the Prometheus IT",
+                "apt-get install prometheus (Debian); .ci/run installs it");
         spavl.env.put("SPAVL_SCRAPE_INTERVAL", "1s");
         // lag every 2 s instead of 15 s, so that a short run shows up in it
         spavl.env.put("SPAVL_PACKAGER_LAG_INTERVAL", "2s");

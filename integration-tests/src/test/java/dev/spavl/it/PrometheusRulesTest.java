@@ -2,7 +2,7 @@ package dev.spavl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import dev.spavl.testkit.RequiredTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +37,9 @@ class PrometheusRulesTest {
 
     @BeforeAll
     static void promtoolInstalled() {
-        Assumptions.assumeTrue(run(List.of("promtool", "--version")).exitCode() == 0,
-                "promtool (Debian's prometheus package) is not installed: rule checks skipped; .ci/run installs it");
+        Programs.Outcome version = run(List.of("promtool", "--version"));
+        RequiredTool.assume(version.exitCode() == 0, "promtool, for the rule checks",
+                "apt-get install prometheus (Debian); .ci/run installs it", version.output());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.spavl.it;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.spavl.testkit.RequiredTool;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The Python example responder's own unit tests (examples/python-responder/test_responder.py: ids against the Java
  * vectors, topic names, the rules, retry and dead-letter decisions, Avro round trips with the repository's schemas),
  * run with the system interpreter as part of the build, so a contract change that breaks the example fails here.
- * Skipped, with a message, where Debian's python3-avro or python3-yaml is missing (those tests would only skip).
+ * Skipped, with a message, where Debian's python3-avro or python3-yaml is missing (those tests would only skip); under
+ * CI=true that fails instead ({@link RequiredTool}).
  */
 class PythonResponderUnitTest {
 
@@ -23,10 +24,11 @@ class PythonResponderUnitTest {
 
     @Test
     void theExampleResponderPassesItsUnitTests() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no " + PYTHON + "; skipping the Python responder's unit tests");
+        RequiredTool.assume(Files.isExecutable(PYTHON), PYTHON + " (Debian's python3), for the Python responder's unit tests",
+                "apt-get install python3 python3-avro python3-yaml; .ci/run installs the modules");
         Programs.Outcome probe = run(List.of(PYTHON.toString(), "-c", "import avro.schema, yaml"));
-        Assumptions.assumeTrue(probe.exitCode() == 0, "python3-avro or python3-yaml is missing (Debian: apt-get install python3-avro "
-                + "python3-yaml); skipping the Python responder's unit tests: " + probe.output().strip());
+        RequiredTool.assume(probe.exitCode() == 0, "python3-avro or python3-yaml (for " + PYTHON + "), for the Python responder's unit tests",
+                "apt-get install python3-avro python3-yaml (Debian); .ci/run installs them", probe.output());
 
         Programs.Outcome tests = run(List.of(PYTHON.toString(), "-B", "-m", "unittest", "-v"));
         System.out.println(tests.output());

@@ -2,6 +2,7 @@ package dev.spavl.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spavl.testkit.RequiredTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The SPA-VL scale benchmark in small (about 2,000 quadruples), through its own command: it must run from start to
@@ -37,7 +37,8 @@ class ScaleSmokeIT {
 
     @Test
     void theScaleBenchmarkRunsEndToEndAndItsFiguresAddUp() throws IOException {
-        assumeTrue(Programs.onPath("python3"), "python3 is not on the PATH: the benchmark harness needs it");
+        RequiredTool.assume(Programs.onPath("python3"), "python3 on the PATH, for the benchmark harness (benchmarks/run)",
+                "apt-get install python3 (Debian); the machines have it");
         Programs.Outcome bench = Programs.run(SpavlCommand.ROOT, Duration.ofMinutes(45), List.of(
                 SpavlCommand.ROOT.resolve("benchmarks/run").toString(), "scale", "--quadruples", Integer.toString(QUADRUPLES),
                 "--out", spavl.home.toString(), "--timeout", "2400"), spavl.env);

