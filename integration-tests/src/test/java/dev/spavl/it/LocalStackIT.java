@@ -228,25 +228,28 @@ class LocalStackIT {
         page.forEach(q -> assertThat(questions.add(q.path("questionId").asText())).as("question once").isTrue());
         assertThat(questions).hasSize(resolved);
 
-        // the export, copied to --out: the training JSON of every split together holds every quadruple, each image
-        // file present; the Parquet files hold them too, images embedded
+        // the export, copied to --out: the training JSON holds every quadruple of the training split, each image file
+        // present; SPA-VL's Parquet configs hold the train and validation quadruples, images embedded (the Python
+        // checks below load every config with datasets)
         JsonNode export = json.readTree(given().baseUri(spavl.url("packager")).get("/api/runs/{id}/export", runId).then()
                 .statusCode(200).body("state", equalTo("DONE")).extract().asString());
         java.nio.file.Path dir = out;
         int records = 0;
         for (JsonNode file : export.path("files")) {
-            if (file.asText().startsWith("training/") && file.asText().endsWith(".json")) {
+            if (file.asText().matches("training/(easy|hardq|hards)\\.json")) {
                 for (JsonNode r : json.readTree(dir.resolve(file.asText()).toFile())) {
                     assertThat(dir.resolve("training/images").resolve(r.path("image").asText())).isRegularFile();
                     records++;
                 }
             }
         }
-        assertThat(records).isEqualTo(resolved);
+        int train = done.path("quadruplesBySplit").path("TRAIN").asInt();
+        int validation = done.path("quadruplesBySplit").path("VALIDATION").asInt();
+        assertThat(records).isEqualTo(train).isPositive();
         long parquetRows = 0;
         try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement st = duck.createStatement()) {
             for (JsonNode file : export.path("files")) {
-                if (file.asText().endsWith(".parquet")) {
+                if (file.asText().matches("(data/train|validation/validation)-\\d{5}\\.parquet")) {
                     try (java.sql.ResultSet rs = st.executeQuery("select count(*), min(octet_length(image.bytes)) from read_parquet('"
                             + dir.resolve(file.asText()).toString().replace("'", "''") + "')")) {
                         rs.next();
@@ -256,12 +259,85 @@ class LocalStackIT {
                 }
             }
         }
-        assertThat(parquetRows).as("the Parquet files hold every quadruple").isEqualTo(resolved);
+        assertThat(parquetRows).as("the Parquet files hold every train and validation quadruple").isEqualTo(train + validation);
         assertThat(java.nio.file.Files.readString(dir.resolve("README.md"))).contains("Table 1").contains("Simulated data");
+    }
+
+    // ---- the exported dataset, read with the libraries its users load it with (integration-tests/src/test/python) ----
+
+    @Test
+    @Order(7)
+    void everyConfigOfTheDemoExportLoadsWithDatasetsAsItsCardDeclares() throws Exception {
+        JsonNode report = python("check_export.py", demoExport().toString());
+        JsonNode configs = report.path("configs");
+        assertThat(configs.path("default").path("train").asInt()).isPositive();
+        assertThat(configs.path("validation").path("validation").asInt()).as("the pinned validation image's quadruples").isPositive();
+        // the held-out test-harm image's hard question and hard statement, the test-help image's easy question
+        assertThat(configs.path("test").path("harm").asInt()).isEqualTo(2);
+        assertThat(configs.path("test").path("help").asInt()).isEqualTo(1);
+        assertThat(configs.path("dpo").path("train").asInt()).isEqualTo(configs.path("default").path("train").asInt());
+        assertThat(report.path("held_out_images").asInt()).isEqualTo(2);
     }
 
     @Test
     @Order(7)
+    void theTrainingFolderReadsAsSpaVlsTrainingCodeReadsIt() throws Exception {
+        JsonNode report = python("read_spavl_training.py", demoExport().toString());
+        JsonNode status = json.readTree(demoExport().resolve("export-status.json").toFile());
+        assertThat(report.path("keywords").toString()).isEqualTo("[\"easy\",\"hardd\",\"hardq\"]");
+        int train = 0;
+        for (String type : List.of("easy", "hardq", "hards")) {
+            train += json.readTree(demoExport().resolve("training/" + type + ".json").toFile()).size();
+        }
+        assertThat(report.path("records").asInt()).as("one record per training quadruple").isEqualTo(train);
+        assertThat(report.path("ids").toString()).isEqualTo("[0," + (train - 1) + "]");
+        assertThat(status.path("files").toString()).as("export-status lists the images too").contains("training/images/");
+    }
+
+    @Test
+    @Order(7)
+    void trlTrainsTwoDpoStepsOnTheTextAndTheVisionForm() throws Exception {
+        for (String mode : List.of("text", "vision")) {
+            JsonNode report = python("train_dpo_smoke.py", demoExport().toString(), mode);
+            assertThat(report.path("steps").asInt()).as(mode).isEqualTo(2);
+            assertThat(report.path("losses").size()).as(mode).isEqualTo(2);
+        }
+    }
+
+    private Path demoExport() {
+        Path out = spavl.home.resolve("demo-out");
+        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(out.resolve("README.md")), "the demo did not export a dataset");
+        return out;
+    }
+
+    /** Runs one of the Python checks with the PATH's python3 and returns the JSON it printed last. */
+    private JsonNode python(String script, String... args) throws Exception {
+        Process probe = new ProcessBuilder("python3", "-c", "import datasets, PIL, pyarrow, torch, transformers, trl, yaml")
+                .redirectErrorStream(true).start();
+        boolean present = probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        RequiredTool.assume(present, "python3 with datasets, pillow, pyarrow, torch (CPU), transformers and trl",
+                "pip install --no-index --find-links <the machine's wheels> datasets pillow pyarrow torch transformers trl; "
+                        + ".ci/run installs them", new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        List<String> command = new ArrayList<>(List.of("python3", SpavlCommand.ROOT.resolve("integration-tests/src/test/python")
+                .resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("HF_HOME", spavl.home.resolve("hf-home").toString());
+        Path log = spavl.home.resolve(script + ".log");
+        Process p = builder.redirectOutput(log.toFile()).start();
+        boolean finished = p.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = java.nio.file.Files.readString(log);
+        assertThat(finished).as("%s finished within 10 minutes:%n%s", script, out).isTrue();
+        assertThat(p.exitValue()).as("%s %s:%n%s", script, List.of(args), out).isZero();
+        return json.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() ->
+                new AssertionError(script + " printed no JSON:\n" + out)));
+    }
+
+    @Test
+    @Order(8)
     void logsCommandShowsAComponentsLog() {
         SpavlCommand.Result logs = spavl.run("logs", "packager");
         assertThat(logs.exitCode()).isZero();
@@ -270,7 +346,7 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void downStopsExactlyWhatUpStartedAndLeavesNoProcess() {
         SpavlCommand.Result down = spavl.run("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
