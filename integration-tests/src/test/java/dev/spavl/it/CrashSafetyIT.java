@@ -197,17 +197,28 @@ class CrashSafetyIT {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     given().baseUri(spavl.url("packager")).get("/api/runs/{id}/export", runId).then().extract().path("state"), "DONE"::equals);
             Path dir = spavl.home.resolve("exports").resolve(runId);
+            // the export's record files: every quadruple with its rationales (meta_files/prefer), the training JSON
+            // (integer ids included) and the DPO text files, each record as one line of JSON, sorted
             Map<String, List<String>> exported = new TreeMap<>();
             try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
-                    List<String> lines = new ArrayList<>(Files.readAllLines(f));
+                for (Path f : files.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".jsonl"))
+                        .filter(p -> dir.relativize(p).toString().matches("(meta_files/prefer|training|dpo/text)/[a-z_]+\\.jsonl?"))
+                        .toList()) {
+                    List<String> lines = new ArrayList<>();
+                    if (f.toString().endsWith(".jsonl")) {
+                        lines.addAll(Files.readAllLines(f));
+                    } else {
+                        JsonNode records = json.readTree(f.toFile());
+                        records.forEach(r -> lines.add(r.toString()));
+                    }
                     lines.sort(null);
                     exported.put(dir.relativize(f).toString(), lines);
                 }
             }
-            assertThat(exported).as("DPO files exported").isNotEmpty();
-            int exportedRows = exported.values().stream().mapToInt(List::size).sum();
-            assertThat(exportedRows).as("every quadruple exported once").isEqualTo(quadruples.size());
+            assertThat(exported).as("record files exported").isNotEmpty();
+            int preferRows = exported.entrySet().stream().filter(e -> e.getKey().startsWith("meta_files/prefer/"))
+                    .mapToInt(e -> e.getValue().size()).sum();
+            assertThat(preferRows).as("every quadruple exported once").isEqualTo(quadruples.size());
 
             // answers as the responders published them: a (question, model) seen twice is a model call made twice
             AvroTopicClient topics = new AvroTopicClient(spavl.bootstrap(), spavl.registryV2());
