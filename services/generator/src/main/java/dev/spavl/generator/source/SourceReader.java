@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.MappingIterator;
+import dev.spavl.contracts.splits.SplitKeys;
 import dev.spavl.events.DatasetSplit;
 import dev.spavl.events.SourceKind;
 import dev.spavl.generator.intake.RejectionReason;
@@ -167,10 +168,10 @@ public final class SourceReader {
         }
         DatasetSplit split = null;
         if (f.get("split") != null) {
-            split = PinnedSplit.parse(f.get("split"));
+            split = SplitKeys.parse(f.get("split"));
             if (split == null) {
                 problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "split '" + f.get("split")
-                        + "' is not one of " + PinnedSplit.NAMES + " (or leave it empty: the packager assigns one by its weights)"));
+                        + "' is not one of " + SplitKeys.KEYS + " (or leave it empty: the packager assigns one by its weights)"));
                 return;
             }
         }

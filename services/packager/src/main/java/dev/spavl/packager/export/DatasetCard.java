@@ -35,9 +35,16 @@ final class DatasetCard {
         }
     }
 
-    /** What the card says about one export. {@code rows}: rows per Parquet table (tables without rows are absent). */
+    /**
+     * What the card says about one export. {@code rows}: rows per Parquet table (tables without rows are absent);
+     * {@code imagesBySplit}: the run's images per split key.
+     */
     record Contents(String runId, Provenance provenance, RunStatistics train, Map<ExportTable, Long> rows,
-                    Map<String, Long> trainingByType, long quadruples, long images, long heldOutImages) {
+                    Map<String, Long> trainingByType, Map<String, Long> imagesBySplit) {
+
+        long quadruples() {
+            return rows.getOrDefault(ExportTable.TRAIN, 0L) + rows.getOrDefault(ExportTable.VALIDATION, 0L);
+        }
     }
 
     private DatasetCard() {
@@ -56,8 +63,11 @@ final class DatasetCard {
             md.append("> **Simulated data.** Parts of this dataset were written by offline stand-ins, not by real models")
                     .append(" (see Provenance). Use it to test pipelines, not to train models.\n\n");
         }
-        md.append(c.quadruples()).append(" preference quadruples (question, image, chosen, rejected), built by spavl from ")
-                .append(c.images()).append(" images, ").append(c.heldOutImages()).append(" of them held out for the test splits.\n\n");
+        md.append(c.quadruples()).append(" preference quadruples (question, image, chosen, rejected) in train and validation, ")
+                .append("built by spavl. Images by split:");
+        c.imagesBySplit().forEach((split, n) -> md.append(' ').append(split).append(' ').append(n).append(','));
+        md.setLength(md.length() - (c.imagesBySplit().isEmpty() ? 0 : 1));
+        md.append(" (the test images are held out: their questions are in the test config).\n\n");
 
         md.append("## Loading\n\n```python\nfrom datasets import load_dataset\n")
                 .append("train = load_dataset(\"<this folder>\", split=\"train\")          # image, question, chosen, rejected, image_name\n")
@@ -75,12 +85,13 @@ final class DatasetCard {
                 .append("one quadruple per resolved question. The test images are held out: they appear in no train or ")
                 .append("validation row; `test/harm` holds their harmful prompts (hard question and hard statement), ")
                 .append("`test/help` their benign easy question, each with the image and its class path, no answers.")
-                .append(" A split without rows has no file and is left out of the configs above.\n\n");
+                .append(" A split without rows has no file and no config in the YAML header (`datasets` cannot read a Parquet ")
+                .append("file without rows).\n\n");
 
         files(md, c);
         provenance(md, p);
         table1(md, c.train(), taxonomy);
-        inferred(md, c.train(), taxonomy);
+        inferred(md, taxonomy);
         judge(md, c.train());
         return md.toString();
     }
@@ -169,8 +180,9 @@ final class DatasetCard {
     private static void provenance(StringBuilder md, Provenance p) {
         md.append("## Provenance\n\n");
         md.append("- Seed: ").append(p.seed() == null ? "unknown (run not recorded)" : p.seed().toString()).append('\n');
-        md.append("- Questions: ").append(p.questionWriters().isEmpty() ? "unknown writer" : String.join(", ", p.questionWriters()))
-                .append(p.questionsSimulated() ? " (offline template writer: simulated)" : "").append('\n');
+        md.append("- Questions and the image descriptions they were written from (`gemini_caption`, unless the input gave one): ")
+                .append(p.questionWriters().isEmpty() ? "unknown writer" : String.join(", ", p.questionWriters()))
+                .append(p.questionsSimulated() ? " (simulated: the offline template writer wrote some or all)" : "").append('\n');
         md.append("- Answers, by responder (").append(p.models().size()).append("): ");
         List<String> models = new ArrayList<>();
         p.models().forEach((m, sim) -> models.add("`" + m + "`" + (sim ? " (simulated)" : "")));
@@ -197,8 +209,8 @@ final class DatasetCard {
         md.append('\n');
     }
 
-    /** Leaves of the training data whose names (or their class path) are inferred, not seen in SPA-VL's data. */
-    private static void inferred(StringBuilder md, RunStatistics train, Taxonomy taxonomy) {
+    /** The taxonomy's leaves whose names (or their place in it) are inferred, not seen in SPA-VL's data. */
+    private static void inferred(StringBuilder md, Taxonomy taxonomy) {
         long inferredLeaves = taxonomy.leaves().stream().filter(l -> l.provenance() == dev.spavl.taxonomy.Provenance.INFERRED).count();
         md.append("## Taxonomy names\n\nThe taxonomy (").append(taxonomy.source()).append(", ").append(taxonomy.leaves().size())
                 .append(" subcategories) keeps the names seen in the released SPA-VL data verbatim, misspellings included. ")

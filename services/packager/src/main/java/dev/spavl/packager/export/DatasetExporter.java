@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.spavl.blobstore.BlobStore;
+import dev.spavl.contracts.splits.SplitKeys;
 import dev.spavl.packager.config.PackagerConfig;
 import dev.spavl.packager.rest.RunStatistics;
 import dev.spavl.taxonomy.Taxonomy;
@@ -35,8 +36,9 @@ import java.util.concurrent.Executors;
  * Writes a run's dataset under {@code spavl.packager.export.root/<run>/} (staged in {@code <run>.partial}, moved into
  * place when whole): SPA-VL's Hugging Face layout and TRL's DPO tables ({@link ExportTable}, {@link HuggingFaceParquet}),
  * the training JSON per prompt type with its data config ({@link TrainingConfig}), SPA-VL's {@code meta_files/}
- * ({@link MetaFiles}) and the dataset card ({@link DatasetCard}). Everything streams: rows come from PostgreSQL
- * through a server-side cursor and go straight to the files, so memory stays flat however large the run.
+ * ({@link MetaFiles}) and the dataset card ({@link DatasetCard}), all from one snapshot of the database. Rows stream
+ * from PostgreSQL through a server-side cursor straight to the files; what is kept grows only with the images (their
+ * md5, one entry each) and the list of files the status reports.
  * Blocking (JDBC, files, blob store): runs on its own single thread, one export at a time.
  */
 @ApplicationScoped
@@ -62,7 +64,7 @@ public class DatasetExporter {
         this.db = db;
         this.blobs = blobs;
         this.metrics = metrics;
-        this.root = Path.of(config.export().root()).toAbsolutePath();
+        this.root = Path.of(config.export().root()).toAbsolutePath().normalize();
     }
 
     /** Starts an export unless one of this run is running; returns its status. */
@@ -145,7 +147,11 @@ public class DatasetExporter {
     /** Writes every file of the export into {@code dir}; returns what the status reports. */
     private Written writeAll(String runId, Path dir, RunStatistics train) throws Exception {
         try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            // one snapshot for every file (a run may still change while it is exported); PostgreSQL streams with a
+            // cursor only inside a transaction
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
             DatasetRows rows;
             Map<ExportTable, Long> tableRows;
             try (HuggingFaceParquet parquet = new HuggingFaceParquet(dir)) {
@@ -159,9 +165,12 @@ public class DatasetExporter {
             meta.writeModelAnswers();
             TrainingConfig.write(dir.resolve("training"), rows.trainingByType);
             DatasetCard.Provenance provenance = provenance(c, runId);
+            Map<String, Long> imagesBySplit = new java.util.LinkedHashMap<>();
+            forEach(c, "select split, count(*) from images where run_id = ? group by split order by split", runId,
+                    rs -> imagesBySplit.put(SplitKeys.key(rs.getString(1)), rs.getLong(2)));
             c.rollback();
             DatasetCard.write(dir.resolve("README.md"), new DatasetCard.Contents(runId, provenance, train, tableRows,
-                    rows.trainingByType, rows.quadruples, rows.md5.size(), rows.heldOutImages), taxonomy);
+                    rows.trainingByType, imagesBySplit), taxonomy);
             return new Written(rows.quadruples, rows.md5.size());
         }
     }

@@ -1,5 +1,7 @@
 package dev.spavl.packager.export;
 
+import dev.spavl.contracts.splits.SplitKeys;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.spavl.blobstore.BlobStore;
 
@@ -24,8 +26,9 @@ import java.util.TreeMap;
  * tables (conversational with the image; text-only JSON Lines), the training JSON (SPA-VL's training code: an integer
  * {@code id}, {@code image} relative to {@code training/images/}, one file per prompt type), {@code meta_files/split}
  * (the training split per prompt type) and {@code meta_files/prefer}; the held-out test images' questions into
- * {@code test/harm} and {@code test/help}. Rows come grouped by image, so each image is read from the blob store once
- * per split however many questions it has.
+ * {@code test/harm} and {@code test/help}. Every row takes its split from its image's row, the one place both the
+ * quadruples and the test questions are read by, so a held-out image can never also be in a train or validation row.
+ * Rows come grouped by image, so each image is read from the blob store once per split however many questions it has.
  */
 final class DatasetRows {
 
@@ -49,8 +52,6 @@ final class DatasetRows {
     /** md5 of every image read, by image id: {@code meta_files/image_info} reports it. */
     final Map<String, String> md5 = new java.util.HashMap<>();
     long quadruples;
-    long trainImages;
-    long heldOutImages;
 
     private String cachedImage;
     private byte[] cachedBytes;
@@ -65,7 +66,7 @@ final class DatasetRows {
 
     void writeQuadruples() throws SQLException, IOException {
         String sql = """
-                select d.quadruple_id, d.split, d.question_id, q.question_type, q.text, i.image_name, i.blob_uri, d.image_id,
+                select d.quadruple_id, i.split, d.question_id, q.question_type, q.text, i.image_name, i.blob_uri, d.image_id,
                        ca.text, ra.text, d.chosen_model, d.rejected_model, p.reason1, p.reason2, p.judge, q.class1, q.class2, q.class3
                 from quadruples d
                 join questions q on q.question_id = d.question_id
@@ -73,7 +74,7 @@ final class DatasetRows {
                 join answers ca on ca.question_id = d.question_id and ca.model_id = d.chosen_model
                 join answers ra on ra.question_id = d.question_id and ra.model_id = d.rejected_model
                 join pairs p on p.pair_id = d.pair_id
-                where d.run_id = ? order by d.split, d.image_id, q.question_type, d.quadruple_id""";
+                where d.run_id = ? order by i.split, d.image_id, q.question_type, d.quadruple_id""";
         long trainingId = 0;
         String lastTrainImage = null;
         try (PreparedStatement st = db.prepareStatement(sql);
@@ -86,7 +87,7 @@ final class DatasetRows {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String split = rs.getString(2);
-                    String type = TYPE_FILE.getOrDefault(rs.getString(4), rs.getString(4).toLowerCase());
+                    String type = TYPE_FILE.getOrDefault(rs.getString(4), rs.getString(4).toLowerCase(java.util.Locale.ROOT));
                     String imageName = rs.getString(6);
                     String imageId = rs.getString(8);
                     String question = rs.getString(5);
@@ -119,7 +120,6 @@ final class DatasetRows {
                             if (!imageId.equals(lastTrainImage)) {
                                 copyTrainingImage(imageName);
                                 lastTrainImage = imageId;
-                                trainImages++;
                             }
                             JsonGenerator g = training.get(type);
                             g.writeStartObject();
@@ -153,7 +153,7 @@ final class DatasetRows {
                     p.writeStringField("reason1", rs.getString(13));
                     p.writeStringField("reason2", rs.getString(14));
                     p.writeStringField("judge", rs.getString(15));
-                    p.writeStringField("split", SplitNames.file(split));
+                    p.writeStringField("split", SplitKeys.key(split));
                     p.writeStringField("class1", rs.getString(16));
                     p.writeStringField("class2", rs.getString(17));
                     p.writeStringField("class3", rs.getString(18));
@@ -170,7 +170,6 @@ final class DatasetRows {
                 from questions q join images i on i.image_id = q.image_id
                 where q.run_id = ? and i.split in ('TEST_HARM', 'TEST_HELP')
                 order by i.split, i.image_id, q.question_type, q.question_id""";
-        String lastImage = null;
         try (PreparedStatement st = db.prepareStatement(sql)) {
             st.setFetchSize(FETCH);
             st.setString(1, runId);
@@ -180,12 +179,7 @@ final class DatasetRows {
                     if (harm != HARMFUL.contains(rs.getString(1))) {
                         continue;
                     }
-                    String imageId = rs.getString(5);
-                    if (!imageId.equals(lastImage)) {
-                        heldOutImages++;
-                        lastImage = imageId;
-                    }
-                    HuggingFaceParquet.Image image = new HuggingFaceParquet.Image(image(imageId, rs.getString(4)), rs.getString(3));
+                    HuggingFaceParquet.Image image = new HuggingFaceParquet.Image(image(rs.getString(5), rs.getString(4)), rs.getString(3));
                     parquet.write(harm ? ExportTable.TEST_HARM : ExportTable.TEST_HELP, image, rs.getString(2), rs.getString(7),
                             rs.getString(8), rs.getString(9));
                 }
@@ -203,10 +197,13 @@ final class DatasetRows {
         return cachedBytes;
     }
 
+    /** Writes the current image under training/images at its name, which must be a plain relative path. */
     private void copyTrainingImage(String imageName) throws IOException {
-        Path target = dir.resolve("training/images").resolve(imageName).normalize();
-        if (!target.startsWith(dir.resolve("training/images"))) {
-            throw new IllegalStateException("image name '" + imageName + "' leaves the export's training/images folder");
+        Path base = dir.resolve("training/images").toAbsolutePath().normalize();
+        Path target = base.resolve(imageName).normalize();
+        if (!target.startsWith(base) || !base.relativize(target).toString().equals(imageName)) {
+            throw new IllegalStateException("image name '" + imageName + "' is not a plain relative path (class1/class2/class3/"
+                    + "<file>): the training code joins it to its image folder");
         }
         Files.createDirectories(target.getParent());
         Files.write(target, cachedBytes);

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,6 @@ final class HuggingFaceParquet implements AutoCloseable {
     private final Path dir;
     private final Map<ExportTable, Shard> open = new LinkedHashMap<>();
     private final Map<ExportTable, Long> rows = new LinkedHashMap<>();
-    private final List<Path> written = new ArrayList<>();
 
     HuggingFaceParquet(Path dir) {
         this.dir = dir;
@@ -90,10 +88,6 @@ final class HuggingFaceParquet implements AutoCloseable {
     /** Rows written per table; a table without rows is absent. */
     Map<ExportTable, Long> rows() {
         return rows;
-    }
-
-    List<Path> files() {
-        return written;
     }
 
     @Override
@@ -161,7 +155,6 @@ final class HuggingFaceParquet implements AutoCloseable {
                     .config(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, "false")
                     .withExtraMetaData(Map.of("huggingface", features(table)))
                     .build();
-            written.add(file);
         }
     }
 

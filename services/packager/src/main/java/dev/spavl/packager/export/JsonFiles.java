@@ -69,10 +69,8 @@ final class JsonFiles implements AutoCloseable {
     public void close() throws IOException {
         IOException first = null;
         for (JsonGenerator g : open.values()) {
+            // closing ends the open array (AUTO_CLOSE_JSON_CONTENT) and the stream, also after a failure mid-record
             try {
-                if (arrays) {
-                    g.writeEndArray();
-                }
                 g.close();
             } catch (IOException e) {
                 first = first == null ? e : first;

@@ -1,5 +1,7 @@
 package dev.spavl.packager.export;
 
+import dev.spavl.contracts.splits.SplitKeys;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.spavl.blobstore.BlobStore;
 
@@ -45,7 +47,7 @@ final class MetaFiles {
      */
     void writeImageInfo(Map<String, String> md5) throws SQLException, IOException {
         String sql = "select image_id, image_name, sha256, mime, width, height, caption, class1, class2, class3, split, blob_uri, "
-                + "description, source_ref from images where run_id = ? order by image_name";
+                + "description, source_ref from images where run_id = ? order by image_name, image_id";
         try (PreparedStatement st = db.prepareStatement(sql);
              JsonGenerator g = JsonFiles.open(dir.resolve("meta_files/image_info/meta.json"))) {
             st.setFetchSize(FETCH);
@@ -71,7 +73,7 @@ final class MetaFiles {
                     g.writeStringField("image_id", imageId);
                     g.writeStringField("sha256", rs.getString(3));
                     g.writeStringField("mime", rs.getString(4));
-                    g.writeStringField("split", SplitNames.file(rs.getString(11)));
+                    g.writeStringField("split", SplitKeys.key(rs.getString(11)));
                     g.writeStringField("source", sourceRef);
                     g.writeEndObject();
                 }
@@ -116,7 +118,7 @@ final class MetaFiles {
                             current.write(answers, safety);
                         }
                         current = new Question(rs.getString(1), DatasetRows.TYPE_FILE.getOrDefault(rs.getString(2),
-                                rs.getString(2).toLowerCase()), rs.getString(3), rs.getString(4), rs.getObject(13), rs.getObject(14),
+                                rs.getString(2).toLowerCase(java.util.Locale.ROOT)), rs.getString(3), rs.getString(4), rs.getObject(13), rs.getObject(14),
                                 rs.getString(15), new ArrayList<>());
                     }
                     if (rs.getString(5) != null) { // null: a question without any answer

@@ -1,8 +1,10 @@
 package dev.spavl.packager.pairing;
 
+import dev.spavl.contracts.splits.SplitKeys;
+import dev.spavl.events.DatasetSplit;
+
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -24,17 +26,11 @@ public final class SplitAssigner {
 
     /** The dataset splits of the released SPA-VL data: default/train, validation, test/harm, test/help. */
     public enum Split {
-        TRAIN("train"), VALIDATION("validation"), TEST_HARM("test-harm"), TEST_HELP("test-help");
+        TRAIN, VALIDATION, TEST_HARM, TEST_HELP;
 
-        private final String key;
-
-        Split(String key) {
-            this.key = key;
-        }
-
-        /** The name used in the configuration spec, e.g. {@code test-harm}. */
+        /** The name used in the configuration spec, e.g. {@code test-harm} ({@link SplitKeys}). */
         public String key() {
-            return key;
+            return SplitKeys.key(DatasetSplit.valueOf(name()));
         }
     }
 
@@ -80,15 +76,10 @@ public final class SplitAssigner {
         EnumMap<Split, Long> given = new EnumMap<>(Split.class);
         for (KeyValueSpec.Entry e : KeyValueSpec.parse(spec, "split", "name=weight",
                 "train=93258,validation=7000,test-harm=265,test-help=265")) {
-            String name = e.key().toLowerCase(Locale.ROOT).replace('_', '-');
-            Split split = null;
-            for (Split s : ORDER) {
-                if (s.key().equals(name)) {
-                    split = s;
-                }
-            }
+            DatasetSplit named = SplitKeys.parse(e.key());
+            Split split = named == null ? null : Split.valueOf(named.name());
             if (split == null) {
-                throw KeyValueSpec.bad("split", e.raw(), "unknown split, expected one of train, validation, test-harm, test-help");
+                throw KeyValueSpec.bad("split", e.raw(), "unknown split, expected one of " + String.join(", ", SplitKeys.KEYS));
             }
             if (e.value() < 0) {
                 throw KeyValueSpec.bad("split", e.raw(), "weight must be >= 0");

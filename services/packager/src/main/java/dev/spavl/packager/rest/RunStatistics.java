@@ -85,13 +85,13 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
                 + "sum(case when ql.safe = false then 1 else 0 end), count(ql), "
                 + "sum(case when cl.safe = false then 1 else 0 end), count(cl), "
                 + "sum(case when rl.safe = false then 1 else 0 end), count(rl) "
-                + "from QuadrupleEntity d join QuestionEntity q on q.questionId = d.questionId "
+                + "from QuadrupleEntity d join QuestionEntity q on q.questionId = d.questionId " + imageSplit(split)
                 + "left join LabelEntity ql on ql.questionId = d.questionId and ql.modelId = '' "
                 + "left join LabelEntity cl on cl.questionId = d.questionId and cl.modelId = d.chosenModel "
                 + "left join LabelEntity rl on rl.questionId = d.questionId and rl.modelId = d.rejectedModel "
-                + "where d.runId = :run" + (split == null ? "" : " and d.split = :split") + " group by q.class1, q.class2 order by q.class1, q.class2";
-        String imagesHql = "select count(distinct d.imageId) from QuadrupleEntity d where d.runId = :run"
-                + (split == null ? "" : " and d.split = :split");
+                + "where d.runId = :run" + (split == null ? "" : " and i.split = :split") + " group by q.class1, q.class2 order by q.class1, q.class2";
+        String imagesHql = "select count(distinct d.imageId) from QuadrupleEntity d " + imageSplit(split) + "where d.runId = :run"
+                + (split == null ? "" : " and i.split = :split");
         return Panache.getSession().flatMap(s -> {
             var q = s.createSelectionQuery(hql, Object[].class).setParameter("run", runId);
             var images = s.createSelectionQuery(imagesHql, Long.class).setParameter("run", runId);
@@ -105,6 +105,11 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
     }
 
     private record Table(List<Row> rows, Row total) {
+    }
+
+    /** A split restricts rows by their image's split, as the export places them (the image's row is the one home). */
+    private static String imageSplit(String split) {
+        return split == null ? "" : "join ImageEntity i on i.imageId = d.imageId ";
     }
 
     private static Table table(List<Object[]> rows, long distinctImages) {

@@ -277,7 +277,8 @@ public class PairingCoordinator {
             quad.pairId = pair.pairId;
             quad.runId = q.runId;
             quad.imageId = q.imageId;
-            // an image not seen yet (out of order) is placed by the same rule when it arrives; the split depends only on the id
+            // an image not seen yet (out of order) is placed by the same rule when it arrives: the pin its input gave both
+            // events, else the weights over its id (the export takes every row's split from the image's row)
             quad.split = image != null ? image.split
                     : SplitRule.of(config).splitOf(q.imageId, q.pinnedSplit == null ? null : DatasetSplit.valueOf(q.pinnedSplit));
             quad.chosenModel = chosenA ? pair.modelA : pair.modelB;

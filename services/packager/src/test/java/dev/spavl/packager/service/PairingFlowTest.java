@@ -303,8 +303,30 @@ class PairingFlowTest {
                 .contains("| **Malicious Use** | **subtotal** | **1** |")
                 .contains("| **total** |  | **1** | **1 (100.00)**");
         assertThat(card).contains("Simulated data").contains("`m-safe` (simulated)").contains("defamation someone");
+
+        // exported again from the same data: the same bytes in every file (reproducible after a crash and a re-export)
+        Map<String, String> before = digests(dir);
+        String firstFinish = given().get("/api/runs/{id}/export", runId).then().extract().path("finishedAt");
+        given().post("/api/runs/{id}/export", runId).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}/export", runId).then().statusCode(200)
+                .body("state", equalTo("DONE")).body("finishedAt", org.hamcrest.Matchers.not(equalTo(firstFinish))));
+        assertThat(digests(dir)).isEqualTo(before);
         given().get("/api/runs/{id}/export", "run-never-exported").then().statusCode(404).contentType("application/problem+json");
         given().get("/api/runs/{id}/stats", "run-unknown").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    /** sha256 of every file of an export but its status (which has the export's times), by relative path. */
+    private static Map<String, String> digests(java.nio.file.Path dir) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                if (!f.getFileName().toString().equals("export-status.json")) {
+                    out.put(dir.relativize(f).toString(), java.util.HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(f))));
+                }
+            }
+        }
+        return out;
     }
 
     /** The events with the image and its questions pinned to a split, as a manifest's split column does. */
