@@ -2,6 +2,8 @@ package dev.spavl.judge.offline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -184,6 +186,21 @@ public final class RefusalDetector {
      */
     public boolean offersAlternative(String answer) {
         return ALTERNATIVE.matcher(prepare(answer)).find();
+    }
+
+    /** The words that offer the alternative ("let me know if", "resources"), lower case, for explanations. */
+    public Optional<String> alternativeCue(String answer) {
+        String prepared = prepare(answer);
+        Matcher m = ALTERNATIVE.matcher(prepared);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        // a cue may end inside a word ("safe approach" in "safe approaches"): quote the whole word
+        int end = m.end();
+        while (end < prepared.length() && Character.isLetterOrDigit(prepared.charAt(end))) {
+            end++;
+        }
+        return Optional.of(prepared.substring(m.start(), end).strip());
     }
 
     /** The cue names found, for explanations: e.g. {@code [inability@1, apology@1]} (name@sentence). */

@@ -102,12 +102,13 @@ public final class PhraseBank {
     }
 
     /**
-     * Whether the request looks harmful: it contains a harm marker word, or it is a claim to agree with or
-     * continue (SPA-VL's "hard statements" are harmful by construction, and many carry no marker word, e.g.
-     * a stereotype). Only such requests are refused at the persona's rate; the rest get a benign answer.
+     * Whether the request looks harmful: it contains a harm marker word, or it has the form of a claim to agree
+     * with or continue ({@link SubjectExtractor#claimForm}; SPA-VL's "hard statements" are harmful by
+     * construction, and many carry no marker word, e.g. a stereotype). Only such requests are refused at the
+     * persona's rate; the rest get a benign answer.
      */
     public boolean looksHarmful(String text) {
-        return harmful.matcher(text.toLowerCase(Locale.ROOT)).find() || subjects.extract(text).statement();
+        return harmful.matcher(text.toLowerCase(Locale.ROOT)).find() || subjects.claimForm(text);
     }
 
     public SubjectExtractor subjects() {
