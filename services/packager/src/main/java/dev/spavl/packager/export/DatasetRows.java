@@ -124,30 +124,21 @@ final class DatasetRows {
                             JsonGenerator g = training.get(type);
                             g.writeStartObject();
                             g.writeNumberField("id", trainingId++);
-                            g.writeStringField("image", imageName);
-                            g.writeStringField("question", question);
-                            g.writeStringField("chosen", chosen);
-                            g.writeStringField("rejected", rejected);
+                            quadrupleFields(g, imageName, question, chosen, rejected);
                             g.writeStringField("quadruple_id", rs.getString(1));
                             g.writeStringField("question_id", rs.getString(3));
                             g.writeEndObject();
                             trainingByType.merge(type, 1L, Long::sum);
                             JsonGenerator s = splitFiles.get(type);
                             s.writeStartObject();
-                            s.writeStringField("image", imageName);
-                            s.writeStringField("question", question);
-                            s.writeStringField("chosen", chosen);
-                            s.writeStringField("rejected", rejected);
+                            quadrupleFields(s, imageName, question, chosen, rejected);
                             s.writeEndObject();
                         }
                     }
                     JsonGenerator p = prefer.get(type);
                     p.writeStartObject();
+                    quadrupleFields(p, imageName, question, chosen, rejected);
                     p.writeStringField("question_id", rs.getString(3));
-                    p.writeStringField("image", imageName);
-                    p.writeStringField("question", question);
-                    p.writeStringField("chosen", chosen);
-                    p.writeStringField("rejected", rejected);
                     p.writeStringField("chosen_model", rs.getString(11));
                     p.writeStringField("rejected_model", rs.getString(12));
                     p.writeStringField("reason1", rs.getString(13));
@@ -161,6 +152,15 @@ final class DatasetRows {
                 }
             }
         }
+    }
+
+    /** SPA-VL's four fields of a quadruple record, in its order. */
+    private static void quadrupleFields(JsonGenerator g, String image, String question, String chosen, String rejected)
+            throws IOException {
+        g.writeStringField("image", image);
+        g.writeStringField("question", question);
+        g.writeStringField("chosen", chosen);
+        g.writeStringField("rejected", rejected);
     }
 
     /** The held-out images' questions: harmful prompts into {@code test/harm}, easy questions into {@code test/help}. */

@@ -33,7 +33,7 @@ public class ExportResource {
                 : RunStatistics.of(runId, "TRAIN").map(stats -> Response.accepted(exporter.start(runId, stats)).build()));
     }
 
-    /** Reads a small status file: blocking, so on a worker thread. */
+    /** Reads the status file (its file list grows with the images): blocking, so on a worker thread. */
     @GET
     @Blocking
     public Response status(@PathParam("runId") String runId) {
