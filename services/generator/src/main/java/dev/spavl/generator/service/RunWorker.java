@@ -190,6 +190,11 @@ public class RunWorker {
             items.add(item);
             rejected++;
         }
+        if (items.isEmpty()) {
+            // nothing will ever come of this run: end it with the reason instead of waiting on an empty input
+            return fail(runId, "the input has no image rows: a folder tree needs class1/class2/class3/<image>.jpg|jpeg|png|webp, "
+                    + "a manifest one row per image");
+        }
         int total = items.size();
         int rejectedCount = rejected;
         items.stream().filter(i -> RunItem.Status.REJECTED.name().equals(i.status))
@@ -220,7 +225,10 @@ public class RunWorker {
                         List.of(RunItem.Status.PENDING.name(), WRITTEN)).page(0, room).list())
                 .onItem().transformToUni(items -> {
                     if (items.isEmpty()) {
-                        return finish(run, false);
+                        return run.imagesAccepted == 0
+                                ? fail(run.runId, "no image of the input was accepted (" + run.imagesRejected + " rejected; "
+                                        + "GET /api/runs/" + run.runId + "/rejections says why)")
+                                : finish(run, false);
                     }
                     // the run waits (and says why) only while it has work it cannot hand out
                     List<String> targets = split(run.targets);

@@ -47,11 +47,11 @@ public final class SourceReader {
      * @throws SourceException when the source as a whole cannot be read (missing, outside the input roots)
      */
     public SourceListing read(SourceKind kind, String source) {
-        return switch (kind) {
+        return ImageNames.unique(switch (kind) {
             case FOLDER_TREE -> readTree(roots.resolveInside(source));
             case MANIFEST_JSONL -> readJsonLines(roots.resolveInside(source));
             case MANIFEST_CSV -> readCsv(roots.resolveInside(source));
-        };
+        });
     }
 
     SourceListing readTree(Path root) {
@@ -79,9 +79,13 @@ public final class SourceReader {
                         "expected class1/class2/class3/<file>, found " + rel.getNameCount() + " path levels"));
                 continue;
             }
+            String badName = ImageNames.problem(rel.toString());
+            if (badName != null) {
+                problems.add(new RowProblem(rowNo, rel.toString(), RejectionReason.INVALID_ROW, badName));
+                continue;
+            }
             rows.add(new SourceRow(rowNo, file.toString(), null, null, null,
-                    rel.getName(0).toString(), rel.getName(1).toString(), rel.getName(2).toString(),
-                    rel.toString().replace('\\', '/'), null));
+                    rel.getName(0).toString(), rel.getName(1).toString(), rel.getName(2).toString(), rel.toString(), null));
         }
         return new SourceListing(rows, problems);
     }
@@ -185,6 +189,12 @@ public final class SourceReader {
         String name = f.getOrDefault("image_name", f.get("name"));
         String imageName = name != null ? name
                 : f.get("class1") + "/" + f.get("class2") + "/" + f.get("class3") + "/" + fileName;
+        String badName = ImageNames.problem(imageName);
+        if (badName != null) {
+            problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, badName
+                    + (name == null ? " (made from class1/class2/class3 and the file name; give image_name)" : "")));
+            return;
+        }
         rows.add(new SourceRow(rowNo, resolvedPath, url, f.get("caption"), f.get("description"),
                 f.get("class1"), f.get("class2"), f.get("class3"), imageName, split));
     }

@@ -138,7 +138,7 @@ class RunPipelineTest {
                 row("\"path\":\"img/b.jpg\"", "Socioeconomic Harms", "Risky financial practices", "gamble"),
                 row("\"path\":\"../../../../../../etc/passwd\"", "Malicious Use", "Security threats", "malware"),
                 row("\"url\":\"http://127.0.0.1:1/x.png\"", "Malicious Use", "Security threats", "malware"),
-                row("\"url\":\"ftp://example.org/x.png\"", "Malicious Use", "Security threats", "malware"),
+                row("\"url\":\"ftp://example.org/y.png\"", "Malicious Use", "Security threats", "malware"),
                 row("\"path\":\"img/a.png\"", "Malicious Use", "Security threats", "cyber attack")));
 
         String runId = start("{\"source\":\"" + dir.getFileName() + "/m.jsonl\",\"fanOut\":\"sample:1\",\"seed\":9,"
@@ -157,6 +157,27 @@ class RunPipelineTest {
                 runId, QuestionGenerated::getRunId);
         assertThat(questions).hasSize(6).allSatisfy(q -> assertThat(q.getExpectedResponders()).hasSize(1)
                 .isSubsetOf("otter", "lamm"));
+    }
+
+    @Test
+    void aRunWithNothingToDoEndsWithTheReason() throws IOException {
+        heartbeat("otter", ResponderStatus.ACTIVE); // images are checked only while a responder could answer them
+        Path empty = newInput();
+        Files.createDirectories(empty.resolve("Malicious Use/Security threats/malware"));
+        Files.writeString(empty.resolve("Malicious Use/Security threats/malware/notes.txt"), "not an image");
+        String emptyRun = start("{\"source\":\"" + empty.getFileName() + "\"}");
+        assertThat(awaitStatus(emptyRun, "FAILED").getString("failure")).startsWith("the input has no image rows");
+
+        Path blank = newInput();
+        Files.writeString(blank.resolve("m.jsonl"), "\n  \n");
+        assertThat(awaitStatus(start("{\"source\":\"" + blank.getFileName() + "/m.jsonl\"}"), "FAILED").getString("failure"))
+                .startsWith("the input has no image rows");
+
+        Path rejected = newInput();
+        write(rejected, "Malicious Use/Security threats/malware/tiny.png", TestImages.png(4, 4));
+        String rejectedRun = start("{\"source\":\"" + rejected.getFileName() + "\"}");
+        assertThat(awaitStatus(rejectedRun, "FAILED").getString("failure")).isEqualTo("no image of the input was accepted "
+                + "(1 rejected; GET /api/runs/" + rejectedRun + "/rejections says why)");
     }
 
     @Test

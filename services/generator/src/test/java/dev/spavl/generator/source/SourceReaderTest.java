@@ -74,6 +74,22 @@ class SourceReaderTest {
     }
 
     @Test
+    void imageNamesMustBePlainRelativePaths() throws IOException {
+        Files.writeString(root.resolve("m.jsonl"), String.join("\n",
+                "{\"path\":\"a.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\",\"image_name\":\"../../README.md\"}",
+                "{\"url\":\"https://example.org/pics/\",\"class1\":\"A\",\"class2\":\"..\",\"class3\":\"C\"}",
+                "{\"url\":\"https://example.org/one/x.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\"}",
+                "{\"url\":\"https://example.org/two/x.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\"}"));
+        SourceListing listing = reader().read(SourceKind.MANIFEST_JSONL, "m.jsonl");
+        assertThat(listing.rows()).extracting(SourceRow::imageName).containsExactly("A/B/C/x.png");
+        assertThat(listing.problems()).extracting(RowProblem::rowNo).containsExactly(1, 2, 4);
+        assertThat(listing.problems()).extracting(RowProblem::detail)
+                .anySatisfy(d -> assertThat(d).startsWith("image_name '../../README.md' has an '..' segment"))
+                .anySatisfy(d -> assertThat(d).contains("'..' segment").endsWith("(made from class1/class2/class3 and the file name; give image_name)"))
+                .anySatisfy(d -> assertThat(d).contains("is already row 3's"));
+    }
+
+    @Test
     void csvManifest() throws IOException {
         Files.writeString(root.resolve("m.csv"), "path,caption,class1,class2,class3,description\n"
                 + "x/a.png,\"a, quoted caption\",A,B,C,\n"
