@@ -75,6 +75,18 @@ public final class AvroTopicClient {
         return readAll(topic, timeout, ByteArrayDeserializer.class.getName());
     }
 
+    /**
+     * The bytes a producer to {@code subjectTopic} writes for {@code value} (the schema registered under that topic's
+     * subject): sent elsewhere with {@link #sendRaw}, a valid Avro record of another event type, for fault tests.
+     */
+    public <T extends SpecificRecord> byte[] serialize(String subjectTopic, T value) {
+        try (AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>()) {
+            serializer.configure(Map.of("apicurio.registry.url", registryUrl, "apicurio.registry.auto-register", "true",
+                    "apicurio.registry.dereference-schema", "true"), false);
+            return serializer.serialize(subjectTopic, value);
+        }
+    }
+
     /** Writes bytes as they are: a record no Avro reader can decode, for fault tests. */
     public void sendRaw(String topic, String key, byte[] value) {
         Map<String, Object> cfg = new HashMap<>();

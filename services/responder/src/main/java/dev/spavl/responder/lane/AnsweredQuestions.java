@@ -79,6 +79,7 @@ final class AnsweredQuestions {
                     continue;
                 }
                 for (ConsumerRecord<String, ResponseOutcome> r : batch) {
+                    // another event type on the topic is refused by the deserializer (skipped above), never cast here
                     if (r.value() != null && model.equals(r.value().getModelId()) && answered.add(r.value().getQuestionId())) {
                         found++;
                     }

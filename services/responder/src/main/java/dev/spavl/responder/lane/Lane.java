@@ -189,7 +189,7 @@ final class Lane implements Runnable {
                     workers.submit(() -> {
                         Throwable error = null;
                         try {
-                            handle(record);
+                            handleOrDeadLetter(record);
                         } catch (Throwable t) {
                             error = t;
                         }
@@ -401,6 +401,31 @@ final class Lane implements Runnable {
     }
 
     /**
+     * A record the lane cannot use never stops it: an error thrown while handling it sends the record to the
+     * dead-letter topic with the reason, and the lane moves on (a record of another event type never gets here: the
+     * deserializer refuses it, see {@link #deadLetterUnreadable}). Only an outcome that could not be published (the
+     * broker, not the record) is thrown: the request stays uncommitted and comes again, and so does a failure to
+     * dead-letter.
+     */
+    private void handleOrDeadLetter(ConsumerRecord<String, ResponseRequested> record) throws Exception {
+        try {
+            handle(record);
+        } catch (OutcomeNotPublished e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "lane %s question %s: failed while handling the request", spec.id(), record.key());
+            deadLetter(record, "failed while handling the request: " + e, 0);
+        }
+    }
+
+    /** The outcome of a request could not be sent: a broker problem, so the request is delivered again. */
+    static final class OutcomeNotPublished extends IllegalStateException {
+        OutcomeNotPublished(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
      * One request, with its ids as log context and its processing as a span that continues the trace of the
      * request's headers; what the lane writes for it (outcome, retry, dead letter) carries that trace on.
      */
@@ -450,10 +475,14 @@ final class Lane implements Runnable {
             if (answeredOk) {
                 laneMetrics.answered(outcome.getTokensIn(), outcome.getTokensOut(), outcome.getCostUsd().doubleValue());
             }
+        } catch (RuntimeException e) {
+            if (!(e instanceof org.apache.kafka.common.KafkaException)) {
+                throw e; // a bug while handling this request: handleOrDeadLetter dead-letters it
+            }
+            throw notPublished(req, e);
         } catch (Exception e) {
-            // the outcome could not be published: fail the batch so the request is redelivered
-            throw new IllegalStateException("lane " + spec.id() + ": outcome for question " + req.getQuestionId()
-                    + " not published: " + e.getMessage(), e);
+            // the outcome (or the retry or dead letter) could not be sent: the request stays uncommitted, comes again
+            throw notPublished(req, e);
         } finally {
             if (answeredOk) {
                 recent.answered(req.getQuestionId());
@@ -463,6 +492,11 @@ final class Lane implements Runnable {
             laneMetrics.inFlight().decrementAndGet();
             laneMetrics.recordCall(System.nanoTime() - start);
         }
+    }
+
+    private OutcomeNotPublished notPublished(ResponseRequested req, Exception e) {
+        return new OutcomeNotPublished("lane " + spec.id() + ": outcome for question " + req.getQuestionId()
+                + " not published: " + e.getMessage(), e);
     }
 
     /** An outcome to publish and how the request ended, for the metrics. */

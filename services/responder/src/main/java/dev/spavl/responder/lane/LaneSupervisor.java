@@ -1,6 +1,7 @@
 package dev.spavl.responder.lane;
 
 import dev.spavl.blobstore.BlobStore;
+import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.responder.catalog.ModelCatalog;
 import dev.spavl.responder.catalog.ModelSpec;
@@ -150,6 +151,8 @@ public class LaneSupervisor {
     /** The lane's consumer of its request and retry topics: group {@code spavl-responder-<model>}, manual commits. */
     static Map<String, Object> requestConsumerConfig(String bootstrap, String registryUrl, ModelSpec spec) {
         Map<String, Object> c = avroConsumer(bootstrap, registryUrl);
+        // a record of another event type is unreadable here, so the lane dead-letters its bytes and goes on
+        c.put(ExplainingAvroDeserializer.EXPECTED_TYPE, ResponseRequested.class.getName());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "spavl-responder-" + spec.id());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + spec.id());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -166,6 +169,7 @@ public class LaneSupervisor {
     /** A group-less reader of the outcomes topic, for the lane's recovery after a crash. */
     static Map<String, Object> outcomeReaderConfig(String bootstrap, String registryUrl, String model) {
         Map<String, Object> c = avroConsumer(bootstrap, registryUrl);
+        c.put(ExplainingAvroDeserializer.EXPECTED_TYPE, ResponseOutcome.class.getName());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + model + "-recovery");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");

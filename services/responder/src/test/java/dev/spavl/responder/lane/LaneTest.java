@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,6 +79,28 @@ class LaneTest {
         assertThat(outcome.getText()).isNotBlank();
         assertThat(outcome.getTokensOut()).isPositive();
         assertThat(outcome.getRunId()).isEqualTo("run-lane-test");
+    }
+
+    @Test
+    void aRecordOfAnotherEventTypeIsDeadLetteredAndTheLaneGoesOn() {
+        // a valid Avro record, but a ResponseOutcome: the lane used to die on it (ClassCastException) after every restart
+        ResponseOutcome stray = ResponseOutcome.newBuilder().setEventId("evt-stray-" + UUID.randomUUID()).setRunId("run-lane-test")
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setQuestionId("q-stray-" + UUID.randomUUID())
+                .setModelId("qwen-vl-chat").setStatus(ResponseStatus.OK).setText("not a request").setTokensIn(1).setTokensOut(1)
+                .setCostUsd(java.math.BigDecimal.ZERO.setScale(8)).setSimulated(true).build();
+        // written as a producer to spavl.responses writes it (the registry refuses it under the request topic's subject)
+        kafka.sendRaw("spavl.requests.qwen-vl-chat", stray.getQuestionId(), kafka.serialize("spavl.responses", stray));
+        ResponseRequested req = request("qwen-vl-chat", "What does this picture of a laptop show?");
+        kafka.send("spavl.requests.qwen-vl-chat", req.getQuestionId(), req);
+
+        assertThat(awaitOutcome(req.getQuestionId(), "qwen-vl-chat").getStatus()).isEqualTo(ResponseStatus.OK);
+        List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(30)).until(() ->
+                kafka.readAllRaw("spavl.requests.qwen-vl-chat.dlq", Duration.ofSeconds(5)).stream()
+                        .filter(r -> stray.getQuestionId().equals(r.key())).toList(), l -> !l.isEmpty());
+        assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .contains("value in spavl.requests.qwen-vl-chat is a dev.spavl.events.ResponseOutcome record, not the "
+                        + "dev.spavl.events.ResponseRequested this topic carries");
+        given().get("/q/health/ready").then().statusCode(200); // every lane consuming: none stopped
     }
 
     @Test
