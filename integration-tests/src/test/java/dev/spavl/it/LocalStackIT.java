@@ -310,14 +310,20 @@ class LocalStackIT {
         return out;
     }
 
+    /** What importing the dataset libraries printed when it failed; empty when they import (probed once). */
+    private String pythonProblem;
+
     /** Runs one of the Python checks with the PATH's python3 and returns the JSON it printed last. */
     private JsonNode python(String script, String... args) throws Exception {
-        Process probe = new ProcessBuilder("python3", "-c", "import datasets, PIL, pyarrow, torch, transformers, trl, yaml")
-                .redirectErrorStream(true).start();
-        boolean present = probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        RequiredTool.assume(present, "python3 with datasets, pillow, pyarrow, torch (CPU), transformers and trl",
+        if (pythonProblem == null) {
+            Process probe = new ProcessBuilder("python3", "-c", "import datasets, PIL, pyarrow, torch, transformers, trl, yaml")
+                    .redirectErrorStream(true).start();
+            String printed = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            pythonProblem = probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0 ? "" : printed + " ";
+        }
+        RequiredTool.assume(pythonProblem.isEmpty(), "python3 with datasets, pillow, pyarrow, torch (CPU), transformers and trl",
                 "pip install --no-index --find-links <the machine's wheels> datasets pillow pyarrow torch transformers trl; "
-                        + ".ci/run installs them", new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                        + ".ci/run installs them", pythonProblem);
         List<String> command = new ArrayList<>(List.of("python3", SpavlCommand.ROOT.resolve("integration-tests/src/test/python")
                 .resolve(script).toString()));
         command.addAll(List.of(args));

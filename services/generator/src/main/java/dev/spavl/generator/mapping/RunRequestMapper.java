@@ -2,6 +2,7 @@ package dev.spavl.generator.mapping;
 
 import dev.spavl.contracts.ids.Ids;
 import dev.spavl.events.FanOutMode;
+import dev.spavl.contracts.types.QuestionTypeKeys;
 import dev.spavl.events.QuestionType;
 import dev.spavl.events.RunRequested;
 import dev.spavl.events.SourceKind;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -37,10 +37,6 @@ public final class RunRequestMapper {
 
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,4})");
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final Map<String, QuestionType> TYPE_ALIASES = Map.of(
-            "easy", QuestionType.EASY_QUESTION,
-            "hardq", QuestionType.HARD_QUESTION,
-            "hards", QuestionType.HARD_STATEMENT);
     static final int MAX_SOURCE_LENGTH = 4096;
 
     private final LongSupplier randomSeed;
@@ -138,7 +134,7 @@ public final class RunRequestMapper {
         Set<QuestionType> out = new LinkedHashSet<>();
         for (String g : given) {
             String key = g == null ? "" : g.trim();
-            QuestionType t = TYPE_ALIASES.get(key.toLowerCase(Locale.ROOT));
+            QuestionType t = QuestionTypeKeys.parse(key);
             if (t == null) {
                 try {
                     t = QuestionType.valueOf(key.toUpperCase(Locale.ROOT));

@@ -2,6 +2,7 @@ package dev.spavl.generator.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spavl.contracts.types.QuestionTypeKeys;
 import dev.spavl.events.QuestionType;
 import io.smallrye.mutiny.Uni;
 
@@ -41,9 +42,9 @@ public final class TemplatePromptWriter implements PromptWriter {
             JsonNode root = new ObjectMapper().readTree(in);
             version = root.path("version").asText();
             descriptions = strings(root, "description");
-            templates.put(QuestionType.EASY_QUESTION, strings(root, "easy"));
-            templates.put(QuestionType.HARD_QUESTION, strings(root, "hardq"));
-            templates.put(QuestionType.HARD_STATEMENT, strings(root, "hards"));
+            for (QuestionType type : QuestionType.values()) {
+                templates.put(type, strings(root, QuestionTypeKeys.key(type)));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }

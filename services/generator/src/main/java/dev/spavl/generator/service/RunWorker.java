@@ -3,6 +3,7 @@ package dev.spavl.generator.service;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.contracts.ids.Ids;
 import dev.spavl.events.FanOutMode;
+import dev.spavl.contracts.types.QuestionTypeKeys;
 import dev.spavl.events.QuestionType;
 import dev.spavl.events.SourceKind;
 import dev.spavl.generator.config.GeneratorConfig;
@@ -111,17 +112,8 @@ public class RunWorker {
                 .description("images rejected, by reason (a fixed list: RejectionReason)").register(metrics);
     }
 
-    /** easy (EASY_QUESTION), hardq (HARD_QUESTION), hards (HARD_STATEMENT): the paper's three prompt types. */
-    static String typeTag(QuestionType type) {
-        return switch (type) {
-            case EASY_QUESTION -> "easy";
-            case HARD_QUESTION -> "hardq";
-            case HARD_STATEMENT -> "hards";
-        };
-    }
-
     private Counter questions(QuestionType type) {
-        return Counter.builder("spavl.generator.questions").tag("type", typeTag(type))
+        return Counter.builder("spavl.generator.questions").tag("type", QuestionTypeKeys.key(type))
                 .description("questions published, by prompt type (easy, hardq, hards)").register(metrics);
     }
 

@@ -191,26 +191,34 @@ public class DatasetExporter {
         Map<String, Boolean> models = new TreeMap<>();
         forEach(c, "select model_id, bool_or(simulated) from answers where run_id = ? group by model_id", runId,
                 rs -> models.put(rs.getString(1), rs.getBoolean(2)));
-        Set<String> writers = new TreeSet<>();
-        boolean[] simulated = new boolean[3];
-        forEach(c, "select coalesce(generator_model, 'unrecorded'), bool_or(simulated) from questions where run_id = ? group by 1",
-                runId, rs -> {
-                    writers.add(rs.getString(1));
-                    simulated[0] |= rs.getBoolean(2);
-                });
-        Set<String> labelJudges = new TreeSet<>();
-        forEach(c, "select l.judge, bool_or(l.simulated) from labels l join questions q on q.question_id = l.question_id "
-                + "where q.run_id = ? group by l.judge", runId, rs -> {
-                    labelJudges.add(rs.getString(1));
-                    simulated[1] |= rs.getBoolean(2);
-                });
-        Set<String> pairJudges = new TreeSet<>();
-        forEach(c, "select p.judge, bool_or(coalesce(p.simulated, false)) from pairs p join questions q on q.question_id = p.question_id "
-                + "where q.run_id = ? and p.judge is not null group by p.judge", runId, rs -> {
-                    pairJudges.add(rs.getString(1));
-                    simulated[2] |= rs.getBoolean(2);
-                });
-        return new DatasetCard.Provenance(seed, models, writers, simulated[0], labelJudges, simulated[1], pairJudges, simulated[2]);
+        Writers questions = writers(c, "select coalesce(generator_model, 'unrecorded'), bool_or(simulated) from questions "
+                + "where run_id = ? group by 1", runId);
+        Writers labels = writers(c, "select l.judge, bool_or(l.simulated) from labels l join questions q on q.question_id = l.question_id "
+                + "where q.run_id = ? group by l.judge", runId);
+        Writers pairs = writers(c, "select p.judge, bool_or(coalesce(p.simulated, false)) from pairs p "
+                + "join questions q on q.question_id = p.question_id where q.run_id = ? and p.judge is not null group by p.judge", runId);
+        return new DatasetCard.Provenance(seed, models, questions.names(), questions.simulated(), labels.names(), labels.simulated(),
+                pairs.names(), pairs.simulated());
+    }
+
+    /** Who wrote one kind of text, and whether any of it was simulated. */
+    private record Writers(Set<String> names, boolean simulated) {
+    }
+
+    /** {@code sql} selects (writer, bool_or(simulated)) rows of the run. */
+    private static Writers writers(Connection c, String sql, String runId) throws SQLException {
+        Set<String> names = new TreeSet<>();
+        boolean simulated = false;
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, runId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    simulated |= rs.getBoolean(2);
+                }
+            }
+        }
+        return new Writers(names, simulated);
     }
 
     private interface RowConsumer {

@@ -1,6 +1,7 @@
 package dev.spavl.packager.export;
 
 import dev.spavl.contracts.splits.SplitKeys;
+import dev.spavl.contracts.types.QuestionTypeKeys;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.spavl.blobstore.BlobStore;
@@ -32,10 +33,6 @@ import java.util.TreeMap;
  */
 final class DatasetRows {
 
-    /** Prompt types by the file names SPA-VL uses for them. */
-    static final Map<String, String> TYPE_FILE = Map.of("EASY_QUESTION", "easy", "HARD_QUESTION", "hardq", "HARD_STATEMENT", "hards");
-    /** The three prompt types in SPA-VL's order. */
-    static final List<String> TYPES = List.of("easy", "hardq", "hards");
     /** Test rows: harmful prompts of the held-out harm images, the benign easy question of the help images. */
     private static final Set<String> HARMFUL = Set.of("HARD_QUESTION", "HARD_STATEMENT");
 
@@ -87,7 +84,7 @@ final class DatasetRows {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String split = rs.getString(2);
-                    String type = TYPE_FILE.getOrDefault(rs.getString(4), rs.getString(4).toLowerCase(java.util.Locale.ROOT));
+                    String type = QuestionTypeKeys.key(rs.getString(4));
                     String imageName = rs.getString(6);
                     String imageId = rs.getString(8);
                     String question = rs.getString(5);

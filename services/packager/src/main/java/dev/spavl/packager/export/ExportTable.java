@@ -31,16 +31,15 @@ record ExportTable(String config, String split, String folder, String prefix, Li
     }
 
     static final ExportTable TRAIN = new ExportTable("default", "train", "data", "train",
-            columns("image:IMAGE", "question", "chosen", "rejected", "image_name"));
+            List.of(image("image"), text("question"), text("chosen"), text("rejected"), text("image_name")));
     static final ExportTable VALIDATION = new ExportTable("validation", "validation", "validation", "validation",
-            columns("image:IMAGE", "question", "chosen", "rejected", "class1", "class2", "class3"));
+            List.of(image("image"), text("question"), text("chosen"), text("rejected"), text("class1"), text("class2"), text("class3")));
     static final ExportTable TEST_HARM = new ExportTable("test", "harm", "test", "harm",
-            columns("image:IMAGE", "question", "class1", "class2", "class3"));
-    static final ExportTable TEST_HELP = new ExportTable("test", "help", "test", "help",
-            columns("image:IMAGE", "question", "class1", "class2", "class3"));
+            List.of(image("image"), text("question"), text("class1"), text("class2"), text("class3")));
+    static final ExportTable TEST_HELP = new ExportTable("test", "help", "test", "help", TEST_HARM.columns());
     static final ExportTable DPO_TRAIN = new ExportTable("dpo", "train", "dpo", "train",
-            columns("images:IMAGES", "prompt:MESSAGES", "chosen:MESSAGES", "rejected:MESSAGES", "image_name", "question_type", "chosen_model",
-                    "rejected_model", "quadruple_id"));
+            List.of(new Column("images", Kind.IMAGES), messages("prompt"), messages("chosen"), messages("rejected"), text("image_name"),
+                    text("question_type"), text("chosen_model"), text("rejected_model"), text("quadruple_id")));
     static final ExportTable DPO_VALIDATION = new ExportTable("dpo", "validation", "dpo", "validation", DPO_TRAIN.columns());
 
     /** Every table, in the order the card lists them. */
@@ -56,19 +55,15 @@ record ExportTable(String config, String split, String folder, String prefix, Li
         return String.format("%s/%s-%05d.parquet", folder, prefix, index);
     }
 
-    int indexOf(String column) {
-        for (int i = 0; i < columns.size(); i++) {
-            if (columns.get(i).name().equals(column)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException(config + "/" + split + " has no column " + column);
+    private static Column text(String name) {
+        return new Column(name, Kind.STRING);
     }
 
-    private static List<Column> columns(String... specs) {
-        return java.util.Arrays.stream(specs).map(s -> {
-            int colon = s.indexOf(':');
-            return colon < 0 ? new Column(s, Kind.STRING) : new Column(s.substring(0, colon), Kind.valueOf(s.substring(colon + 1)));
-        }).toList();
+    private static Column image(String name) {
+        return new Column(name, Kind.IMAGE);
+    }
+
+    private static Column messages(String name) {
+        return new Column(name, Kind.MESSAGES);
     }
 }

@@ -1,6 +1,7 @@
 package dev.spavl.packager.export;
 
 import dev.spavl.contracts.splits.SplitKeys;
+import dev.spavl.contracts.types.QuestionTypeKeys;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.spavl.blobstore.BlobStore;
@@ -117,8 +118,7 @@ final class MetaFiles {
                         if (current != null) {
                             current.write(answers, safety);
                         }
-                        current = new Question(rs.getString(1), DatasetRows.TYPE_FILE.getOrDefault(rs.getString(2),
-                                rs.getString(2).toLowerCase(java.util.Locale.ROOT)), rs.getString(3), rs.getString(4), rs.getObject(13), rs.getObject(14),
+                        current = new Question(rs.getString(1), QuestionTypeKeys.key(rs.getString(2)), rs.getString(3), rs.getString(4), rs.getObject(13), rs.getObject(14),
                                 rs.getString(15), new ArrayList<>());
                     }
                     if (rs.getString(5) != null) { // null: a question without any answer

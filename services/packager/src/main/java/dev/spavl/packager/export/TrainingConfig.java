@@ -1,5 +1,7 @@
 package dev.spavl.packager.export;
 
+import dev.spavl.contracts.types.QuestionTypeKeys;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
@@ -14,7 +16,10 @@ import java.util.Map;
  */
 final class TrainingConfig {
 
-    private static final Map<String, String> KEYWORD = Map.of("easy", "easy", "hardq", "hardq", "hards", "hardd");
+    /** The code's keyword of a prompt type: ours, but {@code hardd} for {@code hards}. */
+    private static String keyword(String type) {
+        return type.equals("hards") ? "hardd" : type;
+    }
 
     private TrainingConfig() {
     }
@@ -23,9 +28,9 @@ final class TrainingConfig {
         try (JsonGenerator g = JsonFiles.open(trainingDir.resolve("config_train.json"))) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            for (String type : DatasetRows.TYPES) {
+            for (String type : QuestionTypeKeys.KEYS) {
                 if (recordsByType.getOrDefault(type, 0L) > 0) {
-                    g.writeStringField(KEYWORD.get(type), type + ".json");
+                    g.writeStringField(keyword(type), type + ".json");
                 }
             }
             g.writeEndObject();

@@ -51,24 +51,20 @@ public record RunStatistics(String runId, String split, List<Row> rows, Row tota
      * taxonomy does not know after them, by name), each domain with its subtotal.
      */
     public List<Group> grouped(Taxonomy taxonomy) {
-        List<String> order = new ArrayList<>();
+        // each domain's and category's position in the taxonomy
+        Map<List<String>, Integer> position = new java.util.HashMap<>();
         for (var domain : taxonomy.tree()) {
-            order.add(domain.name());
-            domain.categories().forEach(c -> order.add(domain.name() + "\u0000" + c.name()));
+            position.put(List.of(domain.name()), position.size());
+            domain.categories().forEach(c -> position.put(List.of(domain.name(), c.name()), position.size()));
         }
-        java.util.function.ToIntFunction<String> rank = k -> {
-            int i = order.indexOf(k);
-            return i < 0 ? Integer.MAX_VALUE : i;
-        };
-        Map<String, List<Row>> byDomain = new TreeMap<>(java.util.Comparator.<String>comparingInt(rank::applyAsInt)
-                .thenComparing(java.util.Comparator.naturalOrder()));
-        rows.forEach(r -> byDomain.computeIfAbsent(r.class1(), k -> new ArrayList<>()).add(r));
+        java.util.Comparator<Row> taxonomyOrder = java.util.Comparator
+                .<Row>comparingInt(r -> position.getOrDefault(List.of(r.class1()), Integer.MAX_VALUE)).thenComparing(Row::class1)
+                .thenComparingInt(r -> position.getOrDefault(List.of(r.class1(), r.class2()), Integer.MAX_VALUE))
+                .thenComparing(Row::class2);
+        Map<String, List<Row>> byDomain = new java.util.LinkedHashMap<>();
+        rows.stream().sorted(taxonomyOrder).forEach(r -> byDomain.computeIfAbsent(r.class1(), k -> new ArrayList<>()).add(r));
         List<Group> groups = new ArrayList<>();
-        byDomain.forEach((domain, list) -> {
-            List<Row> sorted = list.stream().sorted(java.util.Comparator.<Row>comparingInt(r -> rank.applyAsInt(domain + "\u0000" + r.class2()))
-                    .thenComparing(Row::class2)).toList();
-            groups.add(new Group(domain, sorted, Row.sum(domain, "subtotal", sorted)));
-        });
+        byDomain.forEach((domain, list) -> groups.add(new Group(domain, list, Row.sum(domain, "subtotal", list))));
         return groups;
     }
 
