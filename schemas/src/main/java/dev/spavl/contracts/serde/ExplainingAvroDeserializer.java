@@ -5,33 +5,44 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.avro.generic.GenericContainer;
 
+import dev.spavl.contracts.topics.TopicCatalog;
+
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Apicurio's Avro deserializer, whose failures say what was wrong with the record ({@link UnreadableValue}). Every
  * consumer of our topics uses it, so a dead-letter record's reason reads e.g. "value in spavl.pairs names schema id
  * 987654, which the schema registry does not know (HTTP 404)" instead of the registry client's bare class name.
  *
- * <p>With {@value #EXPECTED_TYPE} set (the class of the topic's event), a valid Avro record of another event type is
- * unreadable too: a consumer gets the deserialization failure it already dead-letters, with the bytes as they came,
- * instead of a value that fails a cast somewhere in its handling.
+ * <p>A valid Avro record of another event type than its topic carries is unreadable too: a consumer gets the
+ * deserialization failure it already dead-letters, with the bytes as they came, instead of a value that fails a cast
+ * somewhere in its handling. The type a topic carries comes from the topic list ({@link TopicCatalog#valueTypeOf}), so
+ * every consumer checks it without configuration; {@value #TOPIC_PREFIX} makes the lookup exact, {@value #EXPECTED_TYPE}
+ * overrides it ({@code any}: no check).
  */
 public class ExplainingAvroDeserializer<T> extends AvroKafkaDeserializer<T> {
 
     /** Configuration key: the class (or its name) every value must be, e.g. {@code dev.spavl.events.ResponseRequested}. */
     public static final String EXPECTED_TYPE = "spavl.expected-value-type";
 
-    private Class<?> expected;
+    /** Configuration key: the topic prefix (e.g. {@code spavl}), so a topic's event type is looked up exactly. */
+    public static final String TOPIC_PREFIX = "spavl.topic-prefix";
+
+    private static final TopicCatalog TOPICS = TopicCatalog.bundled();
+
+    /** The full name every value must have, per topic ("" for none); fixed when {@value #EXPECTED_TYPE} is set. */
+    private final Map<String, String> expected = new ConcurrentHashMap<>();
+    private String configured;
+    private String prefix;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         super.configure(configs, isKey);
         Object type = configs.get(EXPECTED_TYPE);
-        try {
-            expected = type == null ? null : type instanceof Class<?> c ? c : Class.forName(type.toString());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(EXPECTED_TYPE + " names no class: " + type, e);
-        }
+        configured = type == null ? null : type instanceof Class<?> c ? c.getName() : "any".equals(type.toString()) ? "" : type.toString();
+        Object p = configs.get(TOPIC_PREFIX);
+        prefix = p == null || p.toString().isBlank() ? null : p.toString();
     }
 
     @Override
@@ -57,10 +68,15 @@ public class ExplainingAvroDeserializer<T> extends AvroKafkaDeserializer<T> {
     }
 
     private T checked(String topic, T value) {
-        if (expected != null && value != null && !expected.isInstance(value)) {
-            String what = value instanceof GenericContainer c ? c.getSchema().getFullName() : value.getClass().getName();
-            throw new Explained("value in " + topic + " is a " + what + " record, not the " + expected.getName()
-                    + " this topic carries", null);
+        if (value == null) {
+            return null;
+        }
+        String want = configured != null ? configured
+                : expected.computeIfAbsent(String.valueOf(topic), t -> TOPICS.valueTypeOf(t, prefix).orElse(""));
+        // the schema's full name is the generated class's name, so generic and specific readers compare alike
+        String what = value instanceof GenericContainer c ? c.getSchema().getFullName() : value.getClass().getName();
+        if (!want.isEmpty() && !want.equals(what)) {
+            throw new Explained("value in " + topic + " is a " + what + " record, not the " + want + " this topic carries", null);
         }
         return value;
     }

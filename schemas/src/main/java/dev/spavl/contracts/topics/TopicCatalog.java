@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -96,6 +97,47 @@ public final class TopicCatalog {
             }
         }
         return out;
+    }
+
+    /** The package of the generated event classes; a topic's {@code value} names a class in it. */
+    public static final String EVENTS_PACKAGE = "dev.spavl.events";
+
+    /**
+     * The event type a consumer of {@code topic} must find in it: the full class name of the entry's {@code value}
+     * (e.g. {@code dev.spavl.events.ResponseOutcome} for {@code spavl.responses} and {@code spavl.responses.retry}).
+     * Empty for a dead-letter topic (it holds, by design, also records of the wrong type) and for a topic the list does
+     * not declare.
+     *
+     * @param prefix the topic prefix, or null when unknown: then the shortest prefix that leaves a declared name is
+     *               taken ({@code spavl.requests.responses} is the request topic of a model named "responses")
+     */
+    public Optional<String> valueTypeOf(String topic, String prefix) {
+        if (topic == null || topic.endsWith(".dlq")) {
+            return Optional.empty();
+        }
+        String main = topic.endsWith(".retry") ? topic.substring(0, topic.length() - ".retry".length()) : topic;
+        if (prefix != null) {
+            return main.startsWith(prefix + ".") ? declared(main.substring(prefix.length() + 1)) : Optional.empty();
+        }
+        for (int dot = main.indexOf('.'); dot > 0; dot = main.indexOf('.', dot + 1)) {
+            Optional<String> type = declared(main.substring(dot + 1));
+            if (type.isPresent()) {
+                return type;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> declared(String relative) {
+        return document.topics.stream().filter(e -> pattern(e).matcher(relative).matches()).findFirst()
+                .map(e -> EVENTS_PACKAGE + "." + e.value);
+    }
+
+    private static Pattern pattern(Entry e) {
+        int at = e.name.indexOf(MODEL_PLACEHOLDER);
+        return at < 0 ? Pattern.compile(Pattern.quote(e.name))
+                : Pattern.compile(Pattern.quote(e.name.substring(0, at)) + MODEL_ID.pattern()
+                        + Pattern.quote(e.name.substring(at + MODEL_PLACEHOLDER.length())));
     }
 
     private static Document validate(Document doc) {

@@ -68,4 +68,24 @@ class TopicCatalogTest {
         Files.writeString(file, "defaults: {partitions: 1}\nmodels: []\ntopics:\n  - {name: runs, value: RunRequested, partitons: 3}\n");
         assertThatThrownBy(() -> TopicCatalog.read(file)).hasMessageContaining("partitons");
     }
+
+    @Test
+    void everyMainAndRetryTopicNamesTheEventItCarriesWhateverThePrefix() {
+        for (TopicSpec t : catalog.resolve("team-a.spavl", List.of("llava-1.5-7b", "responses"))) {
+            if (t.role() == TopicSpec.Role.DEAD_LETTER) {
+                assertThat(catalog.valueTypeOf(t.name(), "team-a.spavl")).as(t.name()).isEmpty();
+            } else {
+                assertThat(catalog.valueTypeOf(t.name(), "team-a.spavl")).as(t.name()).contains("dev.spavl.events." + t.valueRecord());
+            }
+        }
+        assertThat(catalog.valueTypeOf("spavl.requests.llava-1.5-7b.retry", null)).contains("dev.spavl.events.ResponseRequested");
+        assertThat(catalog.valueTypeOf("spavl.responses", null)).contains("dev.spavl.events.ResponseOutcome");
+        // without the prefix, the shortest one that leaves a declared name: a model may be called "responses"
+        assertThat(catalog.valueTypeOf("spavl.requests.responses", null)).contains("dev.spavl.events.ResponseRequested");
+        // with it, exact: the prefix may itself end in a declared name
+        assertThat(catalog.valueTypeOf("a.requests.responses", "a.requests")).contains("dev.spavl.events.ResponseOutcome");
+        assertThat(catalog.valueTypeOf("spavl.somebody-elses-topic", null)).isEmpty();
+        assertThat(catalog.valueTypeOf("other.responses", "spavl")).isEmpty();
+        assertThat(catalog.valueTypeOf("responses", null)).isEmpty();
+    }
 }

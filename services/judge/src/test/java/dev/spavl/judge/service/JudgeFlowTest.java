@@ -105,6 +105,24 @@ class JudgeFlowTest {
                 .anySatisfy(r -> assertThat(r.key()).isEqualTo("bad-pair"));
     }
 
+    /** A valid record of another event type (here an answer on the pairs topic) is dead-lettered with the reason, as bytes. */
+    @Test
+    void aRecordOfAnotherEventTypeGoesToTheDeadLetterTopicWithTheReasonAndTheNextOneIsStillJudged() {
+        String wrongKey = "wrong-type-" + UUID.randomUUID();
+        kafka.sendRaw("spavl.pairs", wrongKey, kafka.serialize("spavl.responses",
+                response(wrongKey, "m-a", ResponseStatus.OK, "an answer, not a pair")));
+        String id = "q-" + UUID.randomUUID();
+        PairProposed pair = pair(id, REFUSAL, true, COMPLIANCE, false);
+        kafka.send("spavl.pairs", id, pair);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                kafka.<PairJudged>readAll("spavl.verdicts", Duration.ofSeconds(10)).stream()
+                        .anyMatch(r -> r.value().getPairId().equals(pair.getPairId())));
+        assertThat(kafka.readAllRaw("spavl.pairs.dlq", Duration.ofSeconds(10))).filteredOn(r -> wrongKey.equals(r.key()))
+                .singleElement().satisfies(r -> assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(),
+                        StandardCharsets.UTF_8)).contains("is a dev.spavl.events.ResponseOutcome record, not the dev.spavl.events.PairProposed"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     @Test
     void theOperationsSeriesExistFromTheStartAndMoveWithTheEvents() {
         String before = metrics();

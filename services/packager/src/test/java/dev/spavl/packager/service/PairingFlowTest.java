@@ -137,8 +137,8 @@ class PairingFlowTest {
     }
 
     /**
-     * Answers and labels are applied a poll at a time: an unreadable record among them, and an answer that fails on
-     * its own (a model id longer than the column), each go to the dead-letter topic with their reason, and nothing
+     * Answers and labels are applied a poll at a time: an unreadable record among them, a record of another event type,
+     * and an answer that fails on its own (a model id longer than the column), each go to the dead-letter topic with their reason, and nothing
      * else of the batch is lost.
      */
     @Test
@@ -149,6 +149,9 @@ class PairingFlowTest {
         ResponseOutcome firstAnswer = events.stream().map(Send::value).filter(ResponseOutcome.class::isInstance)
                 .map(ResponseOutcome.class::cast).findFirst().orElseThrow();
         kafka.sendRaw("spavl.responses", q, "this is not Avro".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // a valid record of another event type: the question it names, on the answers topic
+        kafka.sendRaw("spavl.responses", q, kafka.serialize("spavl.questions", events.stream().map(Send::value)
+                .filter(dev.spavl.events.QuestionGenerated.class::isInstance).findFirst().orElseThrow()));
         kafka.send("spavl.responses", q, ResponseOutcome.newBuilder(firstAnswer)
                 .setEventId(Ids.event("ResponseOutcome", q, tooLong)).setModelId(tooLong).build());
         events.forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
@@ -156,10 +159,11 @@ class PairingFlowTest {
         assertThat(awaitPairs(q, 1)).hasSize(1);
         List<ConsumerRecord<String, byte[]>> dead = await().atMost(Duration.ofSeconds(30))
                 .until(() -> kafka.readAllRaw("spavl.responses.dlq", Duration.ofSeconds(5)).stream()
-                        .filter(r -> q.equals(r.key())).toList(), l -> l.size() >= 2);
+                        .filter(r -> q.equals(r.key())).toList(), l -> l.size() >= 3);
         List<String> reasons = dead.stream().map(r -> new String(r.headers().lastHeader("dead-letter-reason").value(),
                 java.nio.charset.StandardCharsets.UTF_8)).toList();
-        assertThat(reasons).hasSize(2).anySatisfy(r -> assertThat(r).contains("not in the Confluent wire format"))
+        assertThat(reasons).hasSize(3).anySatisfy(r -> assertThat(r).contains("not in the Confluent wire format"))
+                .anySatisfy(r -> assertThat(r).contains("is a dev.spavl.events.QuestionGenerated record, not the dev.spavl.events.ResponseOutcome"))
                 .anySatisfy(r -> assertThat(r).contains("too long"));
         given().get("/q/health/ready").then().statusCode(200);
     }

@@ -28,7 +28,9 @@ public class LanesReadiness implements HealthCheck {
         Map<String, Boolean> status = lanes.status();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("responder lanes")
                 .status(!status.isEmpty() && !status.containsValue(false));
-        status.forEach((model, alive) -> b.withData(model, alive ? "consuming" : "stopped"));
+        Map<String, String> crashed = lanes.crashed();
+        status.forEach((model, alive) -> b.withData(model, alive ? "consuming"
+                : crashed.containsKey(model) ? "stopped: " + crashed.get(model) : "stopped"));
         return b.build();
     }
 }

@@ -48,6 +48,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,6 +104,9 @@ final class Lane implements Runnable {
     private final int maxInFlight;
     private volatile boolean running = true;
     private volatile boolean stopped;
+    /** What stopped the loop when it did not drain: set at once, long before the workers have finished. */
+    private volatile Exception crash;
+    private volatile Consumer<Exception> crashListener = e -> { };
     private boolean pausedByBreaker;
     private Exception failure;
     private boolean uncommitted;
@@ -150,6 +154,16 @@ final class Lane implements Runnable {
     /** Whether the loop has ended (drained, or stopped by an error). */
     boolean stopped() {
         return stopped;
+    }
+
+    /** The error that stopped the loop, or null while it runs or when it drained. */
+    Exception crash() {
+        return crash;
+    }
+
+    /** Told once, on the lane thread, as soon as the loop stops on an error (health and heartbeats say so at once). */
+    void onCrash(Consumer<Exception> listener) {
+        this.crashListener = listener;
     }
 
     /**
@@ -201,6 +215,12 @@ final class Lane implements Runnable {
         } catch (Exception e) {
             LOG.errorf(e, "lane %s stopped on an unexpected error; its uncommitted requests are redelivered on restart", spec.id());
             laneMetrics.crashed();
+            crash = e;
+            try {
+                crashListener.accept(e);
+            } catch (RuntimeException listenerFailed) {
+                LOG.errorf(listenerFailed, "lane %s: announcing the stop failed", spec.id());
+            }
         } finally {
             workers.shutdown();
             try {

@@ -89,6 +89,7 @@ public class LaneSupervisor {
             Lane lane = new Lane(spec, responders.forLane(spec),
                     new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, blobs, metrics,
                     traces, topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
+            lane.onCrash(e -> heartbeats.laneStopped(id, e));
             Thread t = new Thread(lane, "lane-" + id);
             t.setDaemon(true);
             lanes.add(lane);
@@ -119,11 +120,23 @@ public class LaneSupervisor {
         }
     }
 
-    /** Lane id -> whether its thread is still consuming (for the readiness check). */
+    /** Lane id -> whether it is still consuming (for the readiness check): its thread runs and it has not stopped on an error. */
     public Map<String, Boolean> status() {
         Map<String, Boolean> out = new java.util.LinkedHashMap<>();
         for (int i = 0; i < lanes.size(); i++) {
-            out.put(lanes.get(i).modelId(), threads.get(i).isAlive());
+            out.put(lanes.get(i).modelId(), threads.get(i).isAlive() && lanes.get(i).crash() == null);
+        }
+        return out;
+    }
+
+    /** Lane id -> the error its loop stopped on, for every lane that stopped without being drained (the liveness check). */
+    public Map<String, String> crashed() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Lane lane : lanes) {
+            Exception e = lane.crash();
+            if (e != null) {
+                out.put(lane.modelId(), String.valueOf(e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+            }
         }
         return out;
     }

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Announces every hosted lane on the compacted spavl.responders topic: ACTIVE at start and on every
- * interval, DRAINING at shutdown. The latest record per model tells the generator who is alive.
+ * interval, DRAINING at shutdown, RETIRED from the moment its loop stopped on an error (until the process restarts,
+ * which the failing liveness check asks for). The latest record per model tells the generator who is alive.
  */
 @ApplicationScoped
 public class LaneHeartbeats {
@@ -50,6 +51,8 @@ public class LaneHeartbeats {
     /** Start time of this process: with the sequence it makes heartbeat ids unique across restarts. */
     private final long startedAt = System.currentTimeMillis();
     private volatile boolean draining;
+    /** Lanes whose loop stopped on an error: never announced ACTIVE again by this process. */
+    private final java.util.Set<String> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LaneHeartbeats(@Channel("responders") MutinyEmitter<ResponderHeartbeat> responders, ResponderConfig config,
                           ModelCatalog catalog, MeterRegistry metrics,
@@ -91,6 +94,14 @@ public class LaneHeartbeats {
         }
     }
 
+    /** A lane's loop stopped on an error: RETIRED at once, so the generator stops sending it requests. */
+    public void laneStopped(String model, Exception reason) {
+        stopped.add(model);
+        LOG.errorf("lane %s stopped (%s); announcing it RETIRED", model, reason.getMessage());
+        send(model, ResponderStatus.RETIRED, config.heartbeatInterval()).subscribe()
+                .with(x -> { }, f -> LOG.errorf(f, "the RETIRED heartbeat of stopped lane %s was not published", model));
+    }
+
     /** What a stopping process says of its lanes: DRAINING, or ACTIVE when a standby interval is set. */
     static ResponderStatus shutdownStatus(ResponderConfig config) {
         return config.standbyInterval().isPresent() ? ResponderStatus.ACTIVE : ResponderStatus.DRAINING;
@@ -102,7 +113,9 @@ public class LaneHeartbeats {
 
     /** @param interval announced as interval_ms: the generator counts a lane gone after three of them without news */
     Uni<Void> announce(ResponderStatus status, Duration interval) {
-        return Uni.join().all(lanes.stream().map(model -> send(model, status, interval)).toList()).andFailFast().replaceWithVoid();
+        return Uni.join().all(lanes.stream()
+                .map(model -> send(model, stopped.contains(model) ? ResponderStatus.RETIRED : status, interval)).toList())
+                .andFailFast().replaceWithVoid();
     }
 
     private Uni<Void> send(String model, ResponderStatus status, Duration interval) {

@@ -68,6 +68,8 @@ class LaneRecoveryTest {
     MeterRegistry metrics;
     @Inject
     Vertx vertx;
+    @Inject
+    dev.spavl.responder.service.LaneHeartbeats heartbeats;
     @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url")
     String registryUrl;
 
@@ -179,9 +181,49 @@ class LaneRecoveryTest {
                 .until(() -> outcomes(kafka, late.getQuestionId(), spec.id()).isEmpty());
     }
 
+    /**
+     * A lane whose outcomes the broker will not take stops, and says so at once: its crash is reported before its
+     * workers have finished (health and heartbeats read it), and the request stays uncommitted for the next process.
+     */
+    @Test
+    void aLaneThatCannotPublishStopsAndReportsItAtOnce() throws Exception {
+        WireModelResource.server.stubFor(post(urlEqualTo("/crash/v1/chat/completions")).willReturn(openAiOk("lost")));
+        ModelSpec spec = catalog.require("wire-crash");
+        createLaneTopics(spec.id());
+        java.util.concurrent.CompletableFuture<Exception> told = new java.util.concurrent.CompletableFuture<>();
+        // as the supervisor wires it: the heartbeats hear of the stop
+        Lane lane = startLane(spec, true, e -> {
+            heartbeats.laneStopped(spec.id(), e);
+            told.complete(e);
+        });
+        ResponseRequested req = request(image, spec.id(), "Nobody will hear the answer");
+        kafka.send("spavl.requests.wire-crash", req.getQuestionId(), req);
+
+        Exception reason = told.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(lane.crash()).isSameAs(reason);
+        assertThat(reason).hasMessageContaining("closed");
+        assertThat(outcomes(kafka, req.getQuestionId(), spec.id())).isEmpty();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(kafka.<dev.spavl.events.ResponderHeartbeat>readAll(
+                        "spavl.responders", Duration.ofSeconds(5)).stream().filter(r -> spec.id().equals(r.key()))
+                .reduce((a, b) -> b).orElseThrow().value().getStatus()).isEqualTo(dev.spavl.events.ResponderStatus.RETIRED));
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets("spavl-responder-wire-crash").partitionsToOffsetAndMetadata().get();
+            assertThat(committed.entrySet().stream().filter(e -> e.getKey().topic().equals("spavl.requests.wire-crash"))
+                    .mapToLong(e -> e.getValue().offset()).sum()).as("the unanswered request is not committed").isZero();
+        }
+    }
+
     private Lane startLane(ModelSpec spec) {
+        return startLane(spec, false, e -> { });
+    }
+
+    private Lane startLane(ModelSpec spec, boolean producerClosed, java.util.function.Consumer<Exception> onCrash) {
         KafkaProducer<String, Object> producer = new KafkaProducer<>(LaneSupervisor.producerConfig(bootstrap, registryUrl,
                 AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
+        if (producerClosed) {
+            producer.close();
+        }
         KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(LaneSupervisor.producerConfig(bootstrap, registryUrl,
                 ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
         closeAfter.add(producer);
@@ -190,6 +232,7 @@ class LaneRecoveryTest {
                 new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, blobs,
                 metrics, new dev.spavl.observability.KafkaTraceContext(io.opentelemetry.api.OpenTelemetry.noop(), "test"), "spavl",
                 () -> new KafkaConsumer<>(LaneSupervisor.outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
+        lane.onCrash(onCrash);
         Thread t = new Thread(lane, "test-lane-" + spec.id());
         t.setDaemon(true);
         t.start();
