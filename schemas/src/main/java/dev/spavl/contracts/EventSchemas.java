@@ -8,6 +8,7 @@ import dev.spavl.events.QuestionGenerated;
 import dev.spavl.events.ResponderHeartbeat;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
+import dev.spavl.events.RunCancelled;
 import dev.spavl.events.RunRequested;
 import dev.spavl.events.SafetyAssessed;
 import org.apache.avro.Schema;
@@ -30,7 +31,8 @@ public final class EventSchemas {
             PairProposed.getClassSchema(),
             PairJudged.getClassSchema(),
             QuadrupleAssembled.getClassSchema(),
-            ResponderHeartbeat.getClassSchema());
+            ResponderHeartbeat.getClassSchema(),
+            RunCancelled.getClassSchema());
 
     private static final Map<String, Schema> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(Schema::getName, Function.identity()));

@@ -14,8 +14,11 @@ import java.time.Instant;
 @Table(name = "runs")
 public class RunRecord extends PanacheEntityBase {
 
-    /** REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED; FAILED: the input could not be read. */
-    public enum Status { REQUESTED, RUNNING, COMPLETED, FAILED }
+    /**
+     * REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED: every item done; FAILED: the
+     * input could not be read (or nothing in it could be used); CANCELLED: stopped on request (RunCancellation).
+     */
+    public enum Status { REQUESTED, RUNNING, COMPLETED, FAILED, CANCELLED }
 
     @Id
     @Column(name = "run_id")
@@ -65,6 +68,12 @@ public class RunRecord extends PanacheEntityBase {
     @Column(name = "responses_received")
     public int responsesReceived;
     public String failure;
+    @Column(name = "cancelled_at")
+    public Instant cancelledAt;
+    @Column(name = "cancelled_by")
+    public String cancelledBy;
+    @Column(name = "cancel_reason")
+    public String cancelReason;
     @Column(name = "updated_at")
     public Instant updatedAt;
 

@@ -6,7 +6,9 @@ import dev.spavl.generator.service.RunIntake;
 import dev.spavl.generator.service.RunWorker;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import dev.spavl.generator.service.RunCancellation;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.GET;
@@ -32,10 +34,12 @@ public class RunResource {
 
     private final RunIntake intake;
     private final RunWorker worker;
+    private final RunCancellation cancellation;
 
-    public RunResource(RunIntake intake, RunWorker worker) {
+    public RunResource(RunIntake intake, RunWorker worker, RunCancellation cancellation) {
         this.intake = intake;
         this.worker = worker;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -73,6 +77,31 @@ public class RunResource {
                         .entity(Map.of("error", "run not found", "runId", runId, "reason", "no run with this id was accepted"))
                         .build()
                 : Response.ok(RunView.of(run, worker.waitingReason(runId))).build());
+    }
+
+    /**
+     * Cancels a run (RunCancellation says what that does and keeps): 202 with the run, CANCELLED; the same again for a
+     * run already cancelled (the announcement is sent again); 409 for a FAILED run (nothing to cancel); 404 for an
+     * unknown one; 503 when the broker did not take the announcement (nothing changed: send the DELETE again).
+     */
+    @DELETE
+    @Path("/{runId}")
+    public Uni<Response> cancel(@PathParam("runId") String runId, @QueryParam("reason") String reason,
+                                @QueryParam("requestedBy") String requestedBy) {
+        return cancellation.cancel(runId, requestedBy, reason).map(outcome -> switch (outcome.result()) {
+            case CANCELLED -> Response.accepted(RunView.of(outcome.run(), null)).build();
+            case NOT_FOUND -> problem(Response.Status.NOT_FOUND, "run not found", "no run with the id " + runId + " was accepted");
+            case ALREADY_FAILED -> problem(Response.Status.CONFLICT, "run already failed",
+                    "run " + runId + " FAILED (" + outcome.run().failure + "): there is nothing to cancel");
+        }).onFailure().recoverWithItem(f -> problem(Response.Status.SERVICE_UNAVAILABLE, "cancel not announced",
+                "the broker did not take the cancellation of run " + runId + " (" + f.getMessage()
+                        + "); nothing changed: send the DELETE again"));
+    }
+
+    /** An RFC 9457 problem body. */
+    static Response problem(Response.Status status, String title, String detail) {
+        return Response.status(status).type("application/problem+json")
+                .entity(Map.of("type", "about:blank", "title", title, "status", status.getStatusCode(), "detail", detail)).build();
     }
 
     /** The per-run rejection report: every row not taken, with where it was and why. */

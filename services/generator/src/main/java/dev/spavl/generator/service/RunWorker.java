@@ -68,6 +68,8 @@ public class RunWorker {
     private static final Logger LOG = Logger.getLogger(RunWorker.class);
     static final String WRITTEN = "WRITTEN";
     static final String SKIPPED = "SKIPPED";
+    /** A cancel (RunCancellation) may land while a round is in hand: the worker's status writes never replace it. */
+    private static final String NOT_OVER_CANCELLED = RunRecord.Status.CANCELLED.name();
 
     private final Vertx vertx;
     private final GeneratorConfig config;
@@ -192,8 +194,9 @@ public class RunWorker {
         items.stream().filter(i -> RunItem.Status.REJECTED.name().equals(i.status))
                 .forEach(i -> countRejection(runId, i.reason));
         return Panache.withTransaction(() -> RunItem.persist(items)
-                        .call(() -> RunRecord.update("status = ?1, imagesTotal = ?2, imagesRejected = ?3, updatedAt = ?4 where runId = ?5",
-                                RunRecord.Status.RUNNING.name(), total, rejectedCount, Instant.now(), runId)))
+                        .call(() -> RunRecord.update("status = ?1, imagesTotal = ?2, imagesRejected = ?3, updatedAt = ?4"
+                                        + " where runId = ?5 and status <> ?6",
+                                RunRecord.Status.RUNNING.name(), total, rejectedCount, Instant.now(), runId, NOT_OVER_CANCELLED)))
                 .invoke(() -> LOG.infof("run %s: input read, %d image(s), %d rejected while reading", runId, total, rejectedCount))
                 .replaceWithVoid();
     }
@@ -201,8 +204,8 @@ public class RunWorker {
     private Uni<Void> fail(String runId, String why) {
         LOG.errorf("run %s failed: %s", runId, why);
         metrics.counter("spavl.generator.runs.failed").increment();
-        return Panache.withTransaction(() -> RunRecord.update("status = ?1, failure = ?2, updatedAt = ?3 where runId = ?4",
-                RunRecord.Status.FAILED.name(), why, Instant.now(), runId)).replaceWithVoid();
+        return Panache.withTransaction(() -> RunRecord.update("status = ?1, failure = ?2, updatedAt = ?3 where runId = ?4 and status <> ?5",
+                RunRecord.Status.FAILED.name(), why, Instant.now(), runId, NOT_OVER_CANCELLED)).replaceWithVoid();
     }
 
     // ---------------------------------------------------------------------------------- images
@@ -250,8 +253,8 @@ public class RunWorker {
                         ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5", SKIPPED,
                         "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
                         : Uni.createFrom().item(0))
-                        .call(() -> RunRecord.update("status = ?1, updatedAt = ?2 where runId = ?3",
-                                RunRecord.Status.COMPLETED.name(), Instant.now(), run.runId)))
+                        .call(() -> RunRecord.update("status = ?1, updatedAt = ?2 where runId = ?3 and status <> ?4",
+                                RunRecord.Status.COMPLETED.name(), Instant.now(), run.runId, NOT_OVER_CANCELLED)))
                 .invoke(() -> {
                     waiting.remove(run.runId);
                     metrics.counter("spavl.generator.runs.completed").increment();

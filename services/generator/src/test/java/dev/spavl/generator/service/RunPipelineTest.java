@@ -252,6 +252,45 @@ class RunPipelineTest {
                         + ".subcategories.class3", hasItems("scamns", "pseudo-pharmaceuticals"));
     }
 
+    /**
+     * A cancel stops the run where it stands: CANCELLED with who and why, announced once per run on
+     * spavl.cancellations (the same event when repeated), and the worker never writes over it.
+     */
+    @Test
+    void aCancelledRunStaysCancelledAndIsAnnouncedOnce() throws IOException {
+        Path dir = newInput();
+        write(dir, "Socioeconomic Harms/Risky financial practices/gamble/c.png", TestImages.png(80, 80));
+        String target = "cancel-target-" + UUID.randomUUID().toString().substring(0, 8);
+        String runId = start("{\"source\":\"" + dir.getFileName() + "\",\"targets\":[\"" + target + "\"]}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}", runId).then()
+                .body("status", equalTo("RUNNING")).body("waitingFor", org.hamcrest.Matchers.containsString(target)));
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().queryParam("reason", "wrong targets").queryParam("requestedBy", "test").delete("/api/runs/{id}", runId)
+                    .then().statusCode(202).body("status", equalTo("CANCELLED"))
+                    .body("cancellation.by", equalTo("test")).body("cancellation.reason", equalTo("wrong targets"));
+        }
+        List<dev.spavl.events.RunCancelled> announced = await().atMost(Duration.ofSeconds(20)).until(() -> ofRun(
+                kafka.<dev.spavl.events.RunCancelled>readAll("spavl.cancellations", Duration.ofSeconds(5)), runId,
+                dev.spavl.events.RunCancelled::getRunId), l -> l.size() == 2);
+        assertThat(announced.get(0)).isEqualTo(announced.get(1));
+        assertThat(announced.get(0).getReason()).isEqualTo("wrong targets");
+
+        // the target turns up: nothing is fanned out for the cancelled run, and its status stays
+        heartbeat(target, ResponderStatus.ACTIVE);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                given().get("/api/runs/{id}", runId).then().body("status", equalTo("CANCELLED")));
+        assertThat(ofRun(kafka.<QuestionGenerated>readAll("spavl.questions", Duration.ofSeconds(5)), runId,
+                QuestionGenerated::getRunId)).isEmpty();
+
+        given().delete("/api/runs/{id}", "run-nobody").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404));
+        Path empty = newInput();
+        String failed = start("{\"source\":\"" + empty.getFileName() + "\"}");
+        awaitStatus(failed, "FAILED");
+        given().delete("/api/runs/{id}", failed).then().statusCode(409).body("title", equalTo("run already failed"));
+    }
+
     // ---------------------------------------------------------------------------------- helpers
 
     private String start(String body) {
