@@ -107,6 +107,8 @@ final class Lane implements Runnable {
     /** What stopped the loop when it did not drain: set at once, long before the workers have finished. */
     private volatile Exception crash;
     private volatile Consumer<Exception> crashListener = e -> { };
+    /** Runs whose requests are dropped without a model call (cancelled runs). */
+    private volatile java.util.function.Predicate<String> droppedRuns = run -> false;
     private boolean pausedByBreaker;
     private Exception failure;
     private boolean uncommitted;
@@ -164,6 +166,11 @@ final class Lane implements Runnable {
     /** Told once, on the lane thread, as soon as the loop stops on an error (health and heartbeats say so at once). */
     void onCrash(Consumer<Exception> listener) {
         this.crashListener = listener;
+    }
+
+    /** Requests of a run this says yes to are dropped without a model call or an outcome (the run was cancelled). */
+    void dropRunsWhere(java.util.function.Predicate<String> cancelled) {
+        this.droppedRuns = cancelled;
     }
 
     /**
@@ -463,6 +470,12 @@ final class Lane implements Runnable {
     }
 
     private void process(ConsumerRecord<String, ResponseRequested> record, ResponseRequested req) {
+        if (droppedRuns.test(req.getRunId())) {
+            // no outcome either: the packager closed the run's open questions as CANCELLED
+            laneMetrics.droppedForCancelledRun();
+            LOG.debugf("lane %s question %s: run %s is cancelled, request dropped", spec.id(), req.getQuestionId(), req.getRunId());
+            return;
+        }
         Long end = recoveryEnd.get(new TopicPartition(record.topic(), record.partition()));
         if (end != null && record.offset() < end) {
             boolean skip = answered.claim(req.getQuestionId());

@@ -50,6 +50,7 @@ final class LaneMetrics {
     private final Counter deadLetters;
     private final Counter providerThrottled;
     private final Counter duplicates;
+    private final Counter cancelled;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
 
@@ -85,6 +86,8 @@ final class LaneMetrics {
         this.providerThrottled = CallRateLimits.rateLimited(metrics, PREFIX, tags, "provider");
         this.duplicates = Counter.builder(PREFIX + ".duplicate.requests").tags(tags)
                 .description("requests for a question answered or being answered (a republish), not called again").register(metrics);
+        this.cancelled = Counter.builder(PREFIX + ".dropped.requests").tags(tags.and("reason", "run_cancelled"))
+                .description("requests dropped without a model call because their run was cancelled").register(metrics);
         Gauge.builder(PREFIX + ".lane.in.flight", inFlight, AtomicInteger::get).tags(tags)
                 .description("requests the lane is working on").register(metrics);
         Gauge.builder(PREFIX + ".lane.paused", paused, AtomicInteger::get).tags(tags)
@@ -148,6 +151,10 @@ final class LaneMetrics {
     Counter redelivered(String result) {
         return Counter.builder(PREFIX + ".redelivered.requests").tags("model", model, "result", result)
                 .description("requests past the last commit delivered again after a restart").register(metrics);
+    }
+
+    void droppedForCancelledRun() {
+        cancelled.increment();
     }
 
     void crashed() {

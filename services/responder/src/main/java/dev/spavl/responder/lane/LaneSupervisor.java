@@ -59,6 +59,7 @@ public class LaneSupervisor {
     private final List<Thread> threads = new ArrayList<>();
     private KafkaProducer<String, Object> producer;
     private KafkaProducer<byte[], byte[]> rawProducer;
+    private CancelledRuns cancelledRuns;
 
     public LaneSupervisor(LaneHeartbeats heartbeats, ModelCatalog catalog, BlobStore blobs, MeterRegistry metrics,
                           OpenTelemetry openTelemetry, ModelResponders responders,
@@ -84,12 +85,18 @@ public class LaneSupervisor {
         }
         producer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
         rawProducer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
+        cancelledRuns = new CancelledRuns(new KafkaConsumer<>(cancellationsReaderConfig(bootstrap, registryUrl, topicPrefix)),
+                topicPrefix + ".cancellations");
+        Thread reader = new Thread(cancelledRuns, "cancelled-runs");
+        reader.setDaemon(true);
+        reader.start();
         for (String id : heartbeats.lanes()) {
             ModelSpec spec = catalog.require(id);
             Lane lane = new Lane(spec, responders.forLane(spec),
                     new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, blobs, metrics,
                     traces, topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
             lane.onCrash(e -> heartbeats.laneStopped(id, e));
+            lane.dropRunsWhere(cancelledRuns::contains);
             Thread t = new Thread(lane, "lane-" + id);
             t.setDaemon(true);
             lanes.add(lane);
@@ -155,6 +162,9 @@ public class LaneSupervisor {
                 LOG.warnf("%s did not drain within %s; its uncommitted requests are redelivered", t.getName(), DRAIN_TIMEOUT);
             }
         }
+        if (cancelledRuns != null) {
+            cancelledRuns.close();
+        }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));
             rawProducer.close(Duration.ofSeconds(10));
@@ -176,6 +186,15 @@ public class LaneSupervisor {
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString((int) Duration.ofMinutes(15).toMillis()));
         // a topic created after the lane started (a model added later) is found quickly
         c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
+        return c;
+    }
+
+    /** A group-less reader of the cancellations topic, from its start. */
+    static Map<String, Object> cancellationsReaderConfig(String bootstrap, String registryUrl, String topicPrefix) {
+        Map<String, Object> c = avroConsumer(bootstrap, registryUrl);
+        c.put(ExplainingAvroDeserializer.TOPIC_PREFIX, topicPrefix);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-cancellations");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return c;
     }
 

@@ -103,6 +103,27 @@ class LaneTest {
         given().get("/q/health/ready").then().statusCode(200); // every lane consuming: none stopped
     }
 
+    /** A cancelled run's queued requests are dropped without a model call; other runs' requests are answered. */
+    @Test
+    void aRequestOfACancelledRunIsDroppedWithoutACall() {
+        String run = "run-cancelled-" + UUID.randomUUID();
+        kafka.send("spavl.cancellations", run, dev.spavl.events.RunCancelled.newBuilder().setEventId("evt-" + run).setRunId(run)
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setRequestedBy("test").setReason("test").build());
+        double before = LaneTestSupport.metric("spavl_responder_dropped_requests_total", "model=\"lamm\",reason=\"run_cancelled\"");
+        // the lanes see the cancel within a poll; a request sent after that is dropped
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            ResponseRequested dropped = ResponseRequested.newBuilder(request("lamm", "What is shown?")).setRunId(run).build();
+            kafka.send("spavl.requests.lamm", dropped.getQuestionId(), dropped);
+            assertThat(LaneTestSupport.metric("spavl_responder_dropped_requests_total", "model=\"lamm\",reason=\"run_cancelled\""))
+                    .isGreaterThan(before);
+        });
+        ResponseRequested other = request("lamm", "What does this picture of a laptop show?");
+        kafka.send("spavl.requests.lamm", other.getQuestionId(), other);
+        assertThat(awaitOutcome(other.getQuestionId(), "lamm").getStatus()).isEqualTo(ResponseStatus.OK);
+        assertThat(kafka.<ResponseOutcome>readAll("spavl.responses", Duration.ofSeconds(5)).stream()
+                .filter(r -> run.equals(r.value().getRunId()))).as("no outcome for the cancelled run").isEmpty();
+    }
+
     @Test
     void aRateLimitedCallIsRetriedAndAnswered() {
         WireModelResource.server.stubFor(post(urlEqualTo("/v1/chat/completions")).inScenario("429").whenScenarioStateIs(Scenario.STARTED)
