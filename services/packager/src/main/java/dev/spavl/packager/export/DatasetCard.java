@@ -28,11 +28,16 @@ final class DatasetCard {
      * the generator's writer ids (the offline template writer or a model); judges split by what they wrote.
      */
     record Provenance(Long seed, Map<String, Boolean> models, Set<String> questionWriters, boolean questionsSimulated,
-                      Set<String> labelJudges, boolean labelsSimulated, Set<String> pairJudges, boolean pairsSimulated) {
+                      Set<String> labelJudges, boolean labelsSimulated, Set<String> pairJudges, boolean pairsSimulated,
+                      Cancellation cancellation) {
 
         boolean anySimulated() {
             return questionsSimulated || labelsSimulated || pairsSimulated || models.containsValue(true);
         }
+    }
+
+    /** The run was cancelled: when, by whom, why, and how many of its questions were closed CANCELLED. */
+    record Cancellation(java.time.Instant at, String by, String reason, long questionsCancelled) {
     }
 
     /**
@@ -62,6 +67,13 @@ final class DatasetCard {
         if (p.anySimulated()) {
             md.append("> **Simulated data.** Parts of this dataset were written by offline stand-ins, not by real models")
                     .append(" (see Provenance). Use it to test pipelines, not to train models.\n\n");
+        }
+        if (p.cancellation() != null) {
+            Cancellation x = p.cancellation();
+            md.append("> **Cancelled run.** The run was cancelled at ").append(x.at())
+                    .append(x.by() == null ? "" : " by " + x.by()).append(x.reason() == null ? "" : " (" + x.reason() + ")")
+                    .append("; ").append(x.questionsCancelled()).append(" question(s) still open then were closed as CANCELLED and ")
+                    .append("are in no config. This export holds what was finished before.\n\n");
         }
         md.append(c.quadruples()).append(" preference quadruples (question, image, chosen, rejected) in train and validation, ")
                 .append("built by spavl. Images by split:");

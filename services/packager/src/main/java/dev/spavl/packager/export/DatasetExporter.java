@@ -197,8 +197,14 @@ public class DatasetExporter {
                 + "where q.run_id = ? group by l.judge", runId);
         Writers pairs = writers(c, "select p.judge, bool_or(coalesce(p.simulated, false)) from pairs p "
                 + "join questions q on q.question_id = p.question_id where q.run_id = ? and p.judge is not null group by p.judge", runId);
+        DatasetCard.Cancellation[] cancelled = {null};
+        forEach(c, "select x.cancelled_at, x.requested_by, x.reason, (select count(*) from questions q where q.run_id = x.run_id"
+                + " and q.state = '" + dev.spavl.packager.persistence.QuestionEntity.State.CANCELLED.name()
+                + "') from run_cancellations x where x.run_id = ?", runId,
+                rs -> cancelled[0] = new DatasetCard.Cancellation(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3),
+                        rs.getLong(4)));
         return new DatasetCard.Provenance(seed, models, questions.names(), questions.simulated(), labels.names(), labels.simulated(),
-                pairs.names(), pairs.simulated());
+                pairs.names(), pairs.simulated(), cancelled[0]);
     }
 
     /** Who wrote one kind of text, and whether any of it was simulated. */

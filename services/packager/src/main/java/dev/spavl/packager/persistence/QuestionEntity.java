@@ -10,12 +10,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** A question and where it stands: WAITING, JUDGING, RESOLVED or UNRESOLVED. */
+/** A question and where it stands: WAITING, JUDGING, RESOLVED, UNRESOLVED, or CANCELLED (its run was cancelled). */
 @Entity
 @Table(name = "questions")
 public class QuestionEntity extends PanacheEntityBase {
 
-    public enum State { WAITING, JUDGING, RESOLVED, UNRESOLVED }
+    public enum State { WAITING, JUDGING, RESOLVED, UNRESOLVED, CANCELLED }
 
     @Id
     @Column(name = "question_id")

@@ -1,5 +1,6 @@
 package dev.spavl.packager.rest;
 
+import dev.spavl.packager.persistence.RunCancellationEntity;
 import dev.spavl.packager.persistence.RunEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Sort;
@@ -52,8 +53,9 @@ public class RunResource {
         Supplier<Uni<RunProgress>> count = () -> RunProgress.of(runId);
         return RunEntity.<RunEntity>findById(runId).flatMap(run -> run == null
                 ? Uni.createFrom().item(Problem.notFound("run", runId, "the packager has not recorded this run (yet)"))
-                : (recount ? counts.recount("progress/" + runId, count) : counts.get("progress/" + runId, count))
-                        .map(progress -> Response.ok(RunView.of(run, progress)).build()));
+                : RunCancellationEntity.<RunCancellationEntity>findById(runId).flatMap(cancelled ->
+                        (recount ? counts.recount("progress/" + runId, count) : counts.get("progress/" + runId, count))
+                                .map(progress -> Response.ok(RunView.of(run, progress, RunView.Cancellation.of(cancelled))).build())));
     }
 
     /** The paper's Table 1 for this run; {@code split} = train, validation, test-harm or test-help (default: all). */

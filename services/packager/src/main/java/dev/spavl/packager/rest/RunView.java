@@ -9,16 +9,24 @@ import java.util.List;
 /** A run as the packager's API shows it; {@code progress} only for a single run. */
 public record RunView(String runId, String sourceKind, String sourceUri, String fanOut, Integer sampleSize,
                       long seed, List<String> questionTypes, List<String> targets, Integer imageLimit,
-                      String requestedBy, Instant requestedAt, Instant recordedAt, RunProgress progress) {
+                      String requestedBy, Instant requestedAt, Instant recordedAt, RunProgress progress, Cancellation cancellation) {
+
+    /** Set once the run was cancelled: when, by whom and why; its open questions were closed CANCELLED. */
+    public record Cancellation(Instant at, String by, String reason) {
+        static Cancellation of(dev.spavl.packager.persistence.RunCancellationEntity c) {
+            return c == null ? null : new Cancellation(c.cancelledAt, c.requestedBy, c.reason);
+        }
+    }
 
     /** Without progress (lists). */
     static RunView of(RunEntity r) {
-        return of(r, null);
+        return of(r, null, null);
     }
 
-    static RunView of(RunEntity r, RunProgress progress) {
+    static RunView of(RunEntity r, RunProgress progress, Cancellation cancellation) {
         return new RunView(r.runId, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed,
-                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.recordedAt, progress);
+                split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.recordedAt, progress,
+                cancellation);
     }
 
     private static List<String> split(String csv) {

@@ -94,7 +94,15 @@ public class QuestionIntake {
                     q.pinnedSplit = e.getSplit() == null ? null : e.getSplit().name();
                     q.state = QuestionEntity.State.WAITING.name();
                     q.receivedAt = Instant.now();
-                    return q.persist().replaceWithVoid();
+                    // a question of a cancelled run is closed as it arrives (RunCancellations closed the others)
+                    return dev.spavl.packager.persistence.RunCancellationEntity.findById(e.getRunId()).flatMap(cancelled -> {
+                        if (cancelled != null) {
+                            q.state = QuestionEntity.State.CANCELLED.name();
+                            q.unresolvedReason = RunCancellations.CLOSED_REASON;
+                            q.closedAt = q.receivedAt;
+                        }
+                        return q.persist().replaceWithVoid();
+                    });
                 }).call(() -> coordinator.advance(e.getQuestionId())));
     }
 

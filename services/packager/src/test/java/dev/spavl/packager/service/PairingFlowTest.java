@@ -168,6 +168,44 @@ class PairingFlowTest {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    /**
+     * A cancelled run keeps what is finished (its quadruple) and closes its open questions as CANCELLED, also one that
+     * arrives after the cancel; the API and the dataset card say so.
+     */
+    @Test
+    void aCancelledRunKeepsWhatIsFinishedAndClosesItsOpenQuestions() {
+        String runId = "run-cancel-" + UUID.randomUUID();
+        String image = blobs.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 7}, "image/png").uri().toString();
+        String done = "q-" + UUID.randomUUID();
+        everything(runId, done, MODELS, image).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        PairProposed p = awaitPairs(done, 1).get(0);
+        kafka.send("spavl.verdicts", done, verdict(p, Boolean.TRUE.equals(p.getAnswerA().getSafe()) ? PairOutcome.CHOSEN_A : PairOutcome.CHOSEN_B));
+        awaitQuadruples(done, 1);
+        // a question still waiting for its answers (only the question and its image are in), cancelled before the
+        // test profile's 4 s answer timeout would close it
+        String open = "q-" + UUID.randomUUID();
+        withoutRun(runId, open, MODELS, image).stream().filter(s -> !s.topic().equals("spavl.responses") && !s.topic().equals("spavl.assessments"))
+                .forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        kafka.send("spavl.cancellations", runId, dev.spavl.events.RunCancelled.newBuilder().setEventId(Ids.event("RunCancelled", runId))
+                .setRunId(runId).setOccurredAt(now()).setRequestedBy("operator").setReason("wrong input").build());
+        String late = "q-" + UUID.randomUUID();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Cache-Control", "no-cache").get("/api/runs/{id}", runId)
+                .then().body("progress.questionsByState.CANCELLED", equalTo(1)).body("cancellation.reason", equalTo("wrong input")));
+        withoutRun(runId, late, MODELS, image).forEach(s -> kafka.send(s.topic(), s.key(), s.value()));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Cache-Control", "no-cache").get("/api/runs/{id}", runId)
+                .then().body("progress.questionsByState.CANCELLED", equalTo(2)).body("progress.questionsByState.RESOLVED", equalTo(1)));
+        assertThat(pairs(late)).as("a cancelled question is never paired").isEmpty();
+
+        // the automatic export may have run between the cancel and the late question: the card follows the last export
+        given().post("/api/runs/{id}/export", runId).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/api/runs/{id}/export", runId).then().statusCode(200).body("state", equalTo("DONE")).body("quadruples", equalTo(1));
+            String directory = given().get("/api/runs/{id}/export", runId).then().extract().path("directory");
+            assertThat(java.nio.file.Path.of(directory).resolve("README.md")).content()
+                    .contains("**Cancelled run.**", "by operator (wrong input)", "2 question(s) still open then were closed as CANCELLED");
+        });
+    }
+
     // ---- events -------------------------------------------------------------------------------------
 
     @Test
