@@ -4,7 +4,6 @@ import dev.spavl.packager.persistence.RunEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -33,10 +32,8 @@ public class RunResource {
     }
 
     @GET
-    public Uni<Response> list(@QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            return Uni.createFrom().item(Problem.badParameter("limit", "must be between 1 and " + MAX_PAGE + ", got " + limit));
-        }
+    public Uni<Response> list(@QueryParam("limit") String limitParam) {
+        int limit = Paging.whole("limit", limitParam, 100, 1, MAX_PAGE);
         return RunEntity.<RunEntity>findAll(Sort.descending("requestedAt")).page(0, limit).list()
                 .map(runs -> Response.ok(runs.stream().map(RunView::of).toList()).build());
     }

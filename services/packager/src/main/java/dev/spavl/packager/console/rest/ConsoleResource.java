@@ -9,11 +9,11 @@ import dev.spavl.packager.console.ReplayLedger;
 import dev.spavl.packager.console.ReplayToken;
 import dev.spavl.packager.console.RunPulse;
 import dev.spavl.packager.rest.CountSnapshots;
+import dev.spavl.packager.rest.Paging;
 import dev.spavl.packager.rest.Problem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -123,17 +123,12 @@ public class ConsoleResource {
     @GET
     @Path("/dead-letters/{topic}")
     @Blocking
-    public Response deadLetterRecords(@PathParam("topic") String topic, @QueryParam("partition") Integer partition,
-                                      @QueryParam("from") Long from, @QueryParam("limit") @DefaultValue("20") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            return Problem.badParameter("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
-        }
-        if (partition != null && partition < 0) {
-            return Problem.badParameter("partition", "must be >= 0, got " + partition);
-        }
-        if (from != null && from < 0) {
-            return Problem.badParameter("from", "must be >= 0, got " + from);
-        }
+    public Response deadLetterRecords(@PathParam("topic") String topic, @QueryParam("partition") String partitionParam,
+                                      @QueryParam("from") String fromParam, @QueryParam("limit") String limitParam) {
+        int limit = Paging.whole("limit", limitParam, 20, 1, MAX_LIMIT);
+        Integer partition = partitionParam == null || partitionParam.isEmpty() ? null
+                : Paging.whole("partition", partitionParam, 0, 0, Integer.MAX_VALUE);
+        Long from = Paging.atLeast("from", fromParam, 0);
         if (from != null && partition == null) {
             return Problem.badParameter("from", "needs 'partition' (an offset is per partition)");
         }
