@@ -9,6 +9,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +37,10 @@ public class QuadrupleResource {
 
     @GET
     public Uni<Response> list(@QueryParam("run") String run, @QueryParam("split") String split, @QueryParam("class2") String class2,
-                              @QueryParam("page") String pageParam, @QueryParam("size") String sizeParam) {
+                              @Parameter(description = "0 to 2147483647 / size", schema = @Schema(type = SchemaType.INTEGER, minimum = "0",
+                                      defaultValue = "0")) @QueryParam("page") String pageParam,
+                              @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50"))
+                              @QueryParam("size") String sizeParam) {
         Paging paging = Paging.of(pageParam, sizeParam, 50, MAX_SIZE);
         String splitKey = split == null ? null : split.trim().toUpperCase().replace('-', '_');
         if (splitKey != null && !SPLITS.contains(splitKey)) {

@@ -13,6 +13,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -32,7 +35,8 @@ public class RunResource {
     }
 
     @GET
-    public Uni<Response> list(@QueryParam("limit") String limitParam) {
+    public Uni<Response> list(@Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "100"))
+                              @QueryParam("limit") String limitParam) {
         int limit = Paging.whole("limit", limitParam, 100, 1, MAX_PAGE);
         return RunEntity.<RunEntity>findAll(Sort.descending("requestedAt")).page(0, limit).list()
                 .map(runs -> Response.ok(runs.stream().map(RunView::of).toList()).build());
