@@ -289,7 +289,9 @@ class ConsoleApiTest {
         given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).post(url, "spavl.runs.dlq", 0, 999_999).then().statusCode(404)
                 .body("title", equalTo("offset out of range"));
         given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).contentType(ContentType.JSON).body("{not json")
-                .post(url, "spavl.runs.dlq", 0, 0).then().statusCode(400).body("title", equalTo("invalid body"));
+                .post(url, "spavl.runs.dlq", 0, 0).then().statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("invalid body")).body("detail", containsString("must be JSON"))
+                .body("instance", equalTo("/console/api/dead-letters/spavl.runs.dlq/0/0/replay"));
         // without the token the body is not even read: 401, never a 400 that tells a stranger about the parser
         given().contentType(ContentType.JSON).body("{not json").post(url, "spavl.runs.dlq", 0, 0).then().statusCode(401);
         given().get("/console/api/dead-letters/{topic}", "spavl.questions").then().statusCode(400);
