@@ -59,7 +59,8 @@ import static org.hamcrest.Matchers.equalTo;
  * <ol>
  *   <li><b>Poison input</b>: into every topic a service consumes, one record in the Confluent wire format with a
  *   schema id the registry has but bytes that are no Avro encoding of that schema, and one with a schema id the
- *   registry does not know. Every consumer group reading the topic dead-letters both to {@code <topic>.dlq} (a
+ *   registry does not know, and a valid record of another event type (e.g. a RunCancelled on spavl.responses). Every
+ *   consumer group reading the topic dead-letters all three to {@code <topic>.dlq} (a
  *   lane's retry topic to its lane's), the original bytes with the reason in headers, and keeps going.
  *   {@code spavl.responders} (compacted heartbeats) has no dead-letter topic by design: its reader ignores what it
  *   cannot read.</li>
@@ -92,6 +93,9 @@ class FaultyInputsIT {
     private static final int UNKNOWN_SCHEMA_ID = 987654;
     private static final String MALFORMED = "malformed";
     private static final String UNKNOWN_ID = "unknown-id";
+    /** A valid record, in the wire format with its registered schema, of another event type than the topic carries. */
+    private static final String WRONG_TYPE = "wrong-type";
+    private static final List<String> KINDS = List.of(MALFORMED, UNKNOWN_ID, WRONG_TYPE);
 
     /** examples/spa-vl-mini.jsonl: 3 images x 3 question types. */
     private static final int IMAGES = 3;
@@ -121,6 +125,7 @@ class FaultyInputsIT {
         m.put("spavl.assessments", List.of("spavl-packager-assessments"));
         m.put("spavl.pairs", List.of("spavl-judge-pairs"));
         m.put("spavl.verdicts", List.of("spavl-packager-verdicts"));
+        m.put("spavl.cancellations", List.of("spavl-packager-cancellations"));
         for (String model : MODELS) {
             m.put(laneTopic(model), List.of("spavl-responder-" + model));
         }
@@ -136,6 +141,19 @@ class FaultyInputsIT {
     }
 
     private static final String HEARTBEATS = "spavl.responders";
+
+    /** A cancellation of a run that does not exist: valid, and read by every consumer that sees it as what it is. */
+    private static dev.spavl.events.RunCancelled strayCancellation() {
+        return dev.spavl.events.RunCancelled.newBuilder().setEventId("evt-poison-cancel").setRunId("run-poison")
+                .setOccurredAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).build();
+    }
+
+    private static dev.spavl.events.ResponderHeartbeat strayHeartbeat() {
+        return dev.spavl.events.ResponderHeartbeat.newBuilder().setEventId("evt-poison-beat").setRunId(null)
+                .setOccurredAt(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).setModelId("poison-model")
+                .setProvider("simulated").setStatus(dev.spavl.events.ResponderStatus.DRAINING).setInstance("poison")
+                .setConcurrency(1).setVersion("poison").setIntervalMs(30_000).build();
+    }
 
     private static String laneTopic(String model) {
         return "spavl.requests." + model;
@@ -181,6 +199,7 @@ class FaultyInputsIT {
 
         List<String> topics = new ArrayList<>(readers.keySet());
         topics.add(HEARTBEATS);
+        AvroTopicClient avro = new AvroTopicClient(spavl.bootstrap(), spavl.registryV2());
         try (KafkaProducer<byte[], byte[]> producer = spavl.rawProducer()) {
             for (String topic : topics) {
                 int id = given().baseUri(spavl.url("registry"))
@@ -194,6 +213,9 @@ class FaultyInputsIT {
                 // (2) a schema id the registry does not know
                 sent.put(UNKNOWN_ID, send(producer, topic, "poison-" + UNKNOWN_ID + "-" + topic,
                         wire(UNKNOWN_SCHEMA_ID, "not-avro".getBytes(StandardCharsets.UTF_8))));
+                // (3) a valid record of another event type: a cancellation (a heartbeat on the cancellations topic)
+                sent.put(WRONG_TYPE, send(producer, topic, "poison-" + WRONG_TYPE + "-" + topic, topic.equals("spavl.cancellations")
+                        ? avro.serialize(HEARTBEATS, strayHeartbeat()) : avro.serialize("spavl.cancellations", strayCancellation())));
                 poison.put(topic, sent);
             }
         }
@@ -224,7 +246,7 @@ class FaultyInputsIT {
         for (var e : readers.entrySet()) {
             String topic = e.getKey();
             Map<String, List<ConsumerRecord<String, byte[]>>> found = new LinkedHashMap<>();
-            for (String kind : List.of(MALFORMED, UNKNOWN_ID)) {
+            for (String kind : KINDS) {
                 Sent sent = poison.get(topic).get(kind);
                 List<ConsumerRecord<String, byte[]>> copies = dead.get(dlqOf(topic)).stream().filter(r -> r.key().equals(sent.key())).toList();
                 found.put(kind, copies);
@@ -253,6 +275,10 @@ class FaultyInputsIT {
                     if (kind.equals(MALFORMED)) {
                         assertThat(reason).as("%s: the bytes do not decode", where)
                                 .contains("value in " + topic + " (schema id ").contains("could not be decoded with that schema");
+                    } else if (kind.equals(WRONG_TYPE)) {
+                        String other = topic.equals("spavl.cancellations") ? "ResponderHeartbeat" : "RunCancelled";
+                        assertThat(reason).as("%s: the wrong type is named", where).contains("value in " + topic + " is a dev.spavl.events."
+                                + other + " record, not the dev.spavl.events.");
                     } else {
                         assertThat(reason).as("%s: the unknown schema id is named", where).contains("value in " + topic
                                 + " names schema id " + UNKNOWN_SCHEMA_ID + ", which the schema registry does not know (HTTP 404)");
@@ -260,12 +286,12 @@ class FaultyInputsIT {
                 }
             }
             table.add(new String[] {topic, dlqOf(topic), String.join(",", e.getValue()),
-                    found.get(MALFORMED).size() + " / " + found.get(UNKNOWN_ID).size(),
+                    found.get(MALFORMED).size() + " / " + found.get(UNKNOWN_ID).size() + " / " + found.get(WRONG_TYPE).size(),
                     abbreviate(header(found.get(MALFORMED).get(0), "dead-letter-reason"), 70),
                     abbreviate(header(found.get(UNKNOWN_ID).get(0), "dead-letter-reason"), 70)});
         }
         printTable("poison records and their dead letters", new String[] {"topic", "dead-letter topic", "consumer groups",
-                "copies malformed / unknown id", "dead-letter-reason (malformed)", "dead-letter-reason (unknown schema id)"}, table);
+                "copies malformed / unknown id / wrong type", "dead-letter-reason (malformed)", "dead-letter-reason (unknown schema id)"}, table);
 
         // every lane commits past the unreadable record at once. The SmallRye channels do not: their dead-letter
         // path for an undecodable record bypasses the commit handler, so the group commits past it only with a later
@@ -325,9 +351,9 @@ class FaultyInputsIT {
         // generator skips both records, counts them and says so in its log
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             String metrics = given().baseUri(spavl.url("generator")).get("/q/metrics").then().statusCode(200).extract().asString();
-            assertThat(PrometheusText.first(metrics, "spavl_generator_unreadable_heartbeats_total")).isGreaterThanOrEqualTo(2);
+            assertThat(PrometheusText.first(metrics, "spavl_generator_unreadable_heartbeats_total")).isGreaterThanOrEqualTo(3);
             assertThat(occurrences(log("generator"), "an unreadable record on the responders topic was skipped"))
-                    .as("skipped heartbeat records in the generator's log").isGreaterThanOrEqualTo(2);
+                    .as("skipped heartbeat records in the generator's log").isGreaterThanOrEqualTo(3);
         });
         // still healthy, still sees all 12 lanes alive (the run below then dispatches to all of them)
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

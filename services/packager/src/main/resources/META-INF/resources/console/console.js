@@ -3,7 +3,8 @@
 'use strict';
 
 const REFRESH_MS = 5000;
-const state = { settings: null, run: null, dlqTopic: null, dlqPages: [null], dlqNext: null, openDetails: new Set(), busy: false, timer: null };
+const RUNS_PAGE_SIZE = 20;
+const state = { settings: null, run: null, runsPage: 0, runsPages: 1, dlqTopic: null, dlqPages: [null], dlqNext: null, openDetails: new Set(), busy: false, timer: null };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -48,14 +49,31 @@ function fillBody(table, rows) {
 
 // ---- runs and progress ------------------------------------------------------------------------------
 
-function renderRuns(runs) {
-  $('runs-empty').hidden = runs.length > 0;
-  fillBody($('runs-table'), runs.map(r => el('tr', {
-      class: 'clickable' + (r.runId === state.run ? ' selected' : ''), 'data-run': r.runId,
-      onclick: () => { state.run = r.runId; refresh(); } },
-    el('td', { class: 'mono' }, r.runId), el('td', {}, time(r.requestedAt)), el('td', {}, r.sourceKind + ' ' + r.sourceUri),
-    el('td', {}, r.fanOut + (r.sampleSize ? ' (' + r.sampleSize + ')' : '')),
-    el('td', {}, r.targets && r.targets.length ? r.targets.join(', ') : 'every live lane'), el('td', { class: 'num' }, r.seed))));
+const RUN_STATES = { NO_QUESTIONS: ['no questions yet', 'muted'], OPEN: ['open', 'warn'], CLOSED: ['closed', 'ok'], CANCELLED: ['cancelled', 'bad'] };
+
+// The seed as the API's decimal string: the JSON number is rounded by JSON.parse above 2^53 and could not reproduce the run.
+function renderRuns(page) {
+  const runs = page.items;
+  $('runs-empty').hidden = page.total > 0;
+  state.runsPages = Math.max(1, Math.ceil(page.total / page.size));
+  fillBody($('runs-table'), runs.map(r => {
+    const [stateText, stateClass] = RUN_STATES[r.state] || [r.state, ''];
+    return el('tr', {
+        class: 'clickable' + (r.runId === state.run ? ' selected' : ''), 'data-run': r.runId,
+        onclick: () => { state.run = r.runId; refresh(); } },
+      el('td', { class: 'mono' }, r.runId), el('td', {}, time(r.requestedAt)),
+      el('td', { class: stateClass, 'data-col': 'state' }, stateText),
+      el('td', { class: 'num', 'data-col': 'progress' }, fmt(r.questionsClosed) + ' / ' + fmt(r.questions)),
+      el('td', { class: 'num', 'data-col': 'quadruples' }, fmt(r.quadruples)),
+      el('td', {}, r.sourceKind + ' ' + r.sourceUri),
+      el('td', {}, r.fanOut + (r.sampleSize ? ' (' + r.sampleSize + ')' : '')),
+      el('td', {}, r.targets && r.targets.length ? r.targets.join(', ') : 'every live lane'),
+      el('td', { class: 'num mono', 'data-col': 'seed' }, r.seedText));
+  }));
+  $('runs-page').textContent = page.total ? 'page ' + (page.page + 1) + ' of ' + state.runsPages + ' (' + fmt(page.total) + ' runs, '
+    + page.size + ' a page)' : '';
+  $('runs-newer').disabled = state.runsPage <= 0;
+  $('runs-older').disabled = state.runsPage + 1 >= state.runsPages;
 }
 
 function renderProgress(p) {
@@ -232,9 +250,14 @@ async function refresh() {
   try {
     if (!state.settings) await attempt('settings', async () => { state.settings = await getJson('/console/api/settings'); });
     await attempt('runs', async () => {
-      const runs = await getJson('/api/runs?limit=50');
-      if (!state.run && runs.length) state.run = runs[0].runId;
-      renderRuns(runs);
+      let page = await getJson('/console/api/runs?page=' + state.runsPage + '&size=' + RUNS_PAGE_SIZE);
+      if (!page.items.length && page.total > 0) {
+        // past the last page: show the last one
+        state.runsPage = Math.ceil(page.total / page.size) - 1;
+        page = await getJson('/console/api/runs?page=' + state.runsPage + '&size=' + RUNS_PAGE_SIZE);
+      }
+      if (!state.run && page.items.length) state.run = page.items[0].runId;
+      renderRuns(page);
     });
     const run = state.run ? encodeURIComponent(state.run) : null;
     await Promise.all([
@@ -274,6 +297,8 @@ function schedule() {
 
 $('auto-refresh').addEventListener('change', schedule);
 $('refresh-now').addEventListener('click', refresh);
+$('runs-newer').addEventListener('click', () => { if (state.runsPage > 0) { state.runsPage--; refresh(); } });
+$('runs-older').addEventListener('click', () => { if (state.runsPage + 1 < state.runsPages) { state.runsPage++; refresh(); } });
 $('dlq-next').addEventListener('click', () => { if (state.dlqNext) { state.dlqPages.push(state.dlqNext); refresh(); } });
 $('dlq-first').addEventListener('click', () => { state.dlqPages = [null]; refresh(); });
 refresh();

@@ -5,7 +5,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Errors as RFC 7807 problem details ({@code application/problem+json}): what, where, why. */
+/**
+ * Errors as RFC 9457 problem details ({@code application/problem+json}): what, where, why. {@code instance}, the
+ * request's path, is added to every problem answer by {@link ProblemMappers#instance}.
+ */
 public final class Problem {
 
     public static final String MEDIA_TYPE = "application/problem+json";
@@ -24,8 +27,14 @@ public final class Problem {
     }
 
     public static Response badParameter(String parameter, String reason) {
-        return of(Response.Status.BAD_REQUEST, "invalid query parameter", "parameter '" + parameter + "' " + reason,
-                Map.of("parameter", parameter));
+        return badParameter(parameter, "parameter '" + parameter + "' " + reason, Map.of());
+    }
+
+    static Response badParameter(String parameter, String detail, Map<String, Object> extra) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("parameter", parameter);
+        members.putAll(extra);
+        return of(Response.Status.BAD_REQUEST, "invalid query parameter", detail, members);
     }
 
     public static Response notFound(String what, String id, String reason) {

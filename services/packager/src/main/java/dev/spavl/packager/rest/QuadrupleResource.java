@@ -3,13 +3,15 @@ package dev.spavl.packager.rest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,13 +37,11 @@ public class QuadrupleResource {
 
     @GET
     public Uni<Response> list(@QueryParam("run") String run, @QueryParam("split") String split, @QueryParam("class2") String class2,
-                              @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0) {
-            return Uni.createFrom().item(Problem.badParameter("page", "must be >= 0, got " + page));
-        }
-        if (size < 1 || size > MAX_SIZE) {
-            return Uni.createFrom().item(Problem.badParameter("size", "must be between 1 and " + MAX_SIZE + ", got " + size));
-        }
+                              @Parameter(description = "0 to 2147483647 / size", schema = @Schema(type = SchemaType.INTEGER, minimum = "0",
+                                      defaultValue = "0")) @QueryParam("page") String pageParam,
+                              @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "50"))
+                              @QueryParam("size") String sizeParam) {
+        Paging paging = Paging.of(pageParam, sizeParam, 50, MAX_SIZE);
         String splitKey = split == null ? null : split.trim().toUpperCase().replace('-', '_');
         if (splitKey != null && !SPLITS.contains(splitKey)) {
             return Uni.createFrom().item(Problem.badParameter("split", "must be one of train, validation, test-harm, test-help; got '"
@@ -70,7 +70,7 @@ public class QuadrupleResource {
         return Panache.getSession().flatMap(s -> {
             var query = s.createSelectionQuery(hql, Object[].class);
             params.forEach(query::setParameter);
-            return query.setFirstResult(page * size).setMaxResults(size).getResultList();
+            return query.setFirstResult(paging.offset()).setMaxResults(paging.size()).getResultList();
         }).map(rows -> {
             List<QuadrupleView> items = new ArrayList<>();
             for (Object[] r : rows) {
@@ -79,8 +79,8 @@ public class QuadrupleResource {
                         (String) r[13], (String) r[14], (String) r[15]));
             }
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("page", page);
-            body.put("size", size);
+            body.put("page", paging.page());
+            body.put("size", paging.size());
             body.put("items", items);
             return Response.ok(body).build();
         });

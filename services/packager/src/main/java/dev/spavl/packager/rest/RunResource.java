@@ -5,7 +5,6 @@ import dev.spavl.packager.persistence.RunEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -15,6 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -34,10 +36,9 @@ public class RunResource {
     }
 
     @GET
-    public Uni<Response> list(@QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            return Uni.createFrom().item(Problem.badParameter("limit", "must be between 1 and " + MAX_PAGE + ", got " + limit));
-        }
+    public Uni<Response> list(@Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500", defaultValue = "100"))
+                              @QueryParam("limit") String limitParam) {
+        int limit = Paging.whole("limit", limitParam, 100, 1, MAX_PAGE);
         return RunEntity.<RunEntity>findAll(Sort.descending("requestedAt")).page(0, limit).list()
                 .map(runs -> Response.ok(runs.stream().map(RunView::of).toList()).build());
     }

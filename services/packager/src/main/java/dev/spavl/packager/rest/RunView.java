@@ -6,9 +6,13 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
-/** A run as the packager's API shows it; {@code progress} only for a single run. */
+/**
+ * A run as the packager's API shows it; {@code progress} only for a single run. {@code seedText} is {@code seed} as a
+ * decimal string, exact for JavaScript clients (JSON.parse rounds a number above 2^53, and a rounded seed cannot
+ * reproduce its run); {@code seed} stays a number for the clients that read it as one.
+ */
 public record RunView(String runId, String sourceKind, String sourceUri, String fanOut, Integer sampleSize,
-                      long seed, List<String> questionTypes, List<String> targets, Integer imageLimit,
+                      long seed, String seedText, List<String> questionTypes, List<String> targets, Integer imageLimit,
                       String requestedBy, Instant requestedAt, Instant recordedAt, RunProgress progress, Cancellation cancellation) {
 
     /** Set once the run was cancelled: when, by whom and why; its open questions were closed CANCELLED. */
@@ -24,7 +28,7 @@ public record RunView(String runId, String sourceKind, String sourceUri, String 
     }
 
     static RunView of(RunEntity r, RunProgress progress, Cancellation cancellation) {
-        return new RunView(r.runId, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed,
+        return new RunView(r.runId, r.sourceKind, r.sourceUri, r.fanOut, r.sampleSize, r.seed, Long.toString(r.seed),
                 split(r.questionTypes), split(r.targets), r.imageLimit, r.requestedBy, r.requestedAt, r.recordedAt, progress,
                 cancellation);
     }

@@ -1,6 +1,7 @@
 package dev.spavl.packager.console;
 
 import dev.spavl.packager.lag.ConsumerLagMonitor;
+import dev.spavl.events.RunRequested;
 import dev.spavl.packager.lag.LagRounds;
 import dev.spavl.testkit.AvroTopicClient;
 import dev.spavl.testkit.PostgresDatabaseResource;
@@ -65,6 +66,83 @@ class ConsoleApiTest {
                 .containsEntry("failedByKind", Map.of("SERVER_ERROR", 1)).containsEntry("requestTopic", "spavl.requests.minigpt-4")
                 .containsEntry("deadLetterTopic", "spavl.requests.minigpt-4.dlq");
         assertThat(lane(lanes, "otter")).containsEntry("answersOk", 2).containsEntry("answersFailed", 0);
+    }
+
+    @Test
+    void runsArePagedNewestFirstWithStateProgressQuadruplesAndAnExactSeed() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        // requested in the future: the newest of every run the other tests record, whatever their order
+        Instant base = Instant.parse("2098-01-01T00:00:00Z");
+        long bigSeed = 2872606786802451457L; // above 2^53: as a JSON number, JavaScript reads 2872606786802451500
+        RunRequested done = ConsoleFixture.run("run-paged-done-" + tag, bigSeed, base);
+        RunRequested open = ConsoleFixture.run("run-paged-open-" + tag, Long.MIN_VALUE, base.plusSeconds(60));
+        RunRequested none = ConsoleFixture.run("run-paged-none-" + tag, 5L, base.plusSeconds(120));
+        fixture.completeRun(done, List.of("otter", "lamm", "minigpt-4"), 2, "minigpt-4");
+        fixture.record(none);
+        fixture.record(open);
+        fixture.openQuestion(open.getRunId(), "q-paged-" + tag, List.of("otter", "lamm"));
+
+        // open until the answer timeout (4 s in tests) closes it unresolved
+        Map<String, Object> opened = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> runRow(open.getRunId()), r -> r != null && ((Number) r.get("questions")).intValue() == 1);
+        assertThat(opened).containsEntry("state", "OPEN").containsEntry("questionsClosed", 0).containsEntry("quadruples", 0)
+                .containsEntry("seedText", Long.toString(Long.MIN_VALUE));
+        Map<String, Object> closed = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> runRow(open.getRunId()), r -> "CLOSED".equals(r.get("state")));
+        assertThat(closed).containsEntry("questions", 1).containsEntry("questionsClosed", 1).containsEntry("quadruples", 0);
+        assertThat(runRow(none.getRunId())).containsEntry("state", "NO_QUESTIONS").containsEntry("questions", 0)
+                .containsEntry("questionsClosed", 0).containsEntry("seedText", "5");
+        Map<String, Object> finished = runRow(done.getRunId());
+        assertThat(finished).containsEntry("state", "CLOSED").containsEntry("questions", 2).containsEntry("questionsClosed", 2)
+                .containsEntry("quadruples", 2).containsEntry("seedText", "2872606786802451457")
+                .containsEntry("requestedAt", "2098-01-01T00:00:00Z").containsEntry("sourceKind", "FOLDER_TREE");
+        // the seed stays a number too (for the clients that read it as one), and /api/runs gives the text as well
+        assertThat(given().queryParam("size", 100).get("/console/api/runs").then().statusCode(200).extract().jsonPath()
+                .getLong("items.find { it.runId == '" + done.getRunId() + "' }.seed")).isEqualTo(bigSeed);
+        given().get("/api/runs/{id}", done.getRunId()).then().statusCode(200)
+                .body("seedText", equalTo("2872606786802451457")).body("seed", equalTo(bigSeed));
+
+        // pages of 2, newest first: every run once, in order; no other test requests a run within these two minutes
+        List<Map<String, Object>> all = allRuns(2);
+        List<String> ids = all.stream().map(r -> (String) r.get("runId")).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        List<Instant> times = all.stream().map(r -> Instant.parse((String) r.get("requestedAt"))).toList();
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        int first = ids.indexOf(none.getRunId());
+        assertThat(ids.subList(first, first + 3)).containsExactly(none.getRunId(), open.getRunId(), done.getRunId());
+
+        // bounds
+        given().queryParam("size", 101).get("/console/api/runs").then().statusCode(400).contentType("application/problem+json")
+                .body("parameter", equalTo("size")).body("maximum", equalTo(100)).body("detail", containsString("from 1 to 100"));
+        given().queryParam("page", "last").get("/console/api/runs").then().statusCode(400).body("parameter", equalTo("page"));
+        given().queryParam("page", Integer.MAX_VALUE / 20 + 1).get("/console/api/runs").then().statusCode(400)
+                .body("parameter", equalTo("page")).body("maximum", equalTo(Integer.MAX_VALUE / 20));
+        given().queryParam("page", 100000).get("/console/api/runs").then().statusCode(200)
+                .body("items.size()", equalTo(0)).body("total", equalTo(all.size())).body("size", equalTo(20));
+    }
+
+    /** Every run, page by page; checks each page's figures on the way. */
+    private static List<Map<String, Object>> allRuns(int size) {
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        for (int page = 0; ; page++) {
+            JsonPath p = given().queryParam("page", page).queryParam("size", size).get("/console/api/runs").then().statusCode(200)
+                    .extract().jsonPath();
+            assertThat(p.getInt("page")).isEqualTo(page);
+            assertThat(p.getInt("size")).isEqualTo(size);
+            List<Map<String, Object>> items = p.getList("items");
+            int total = p.getInt("total");
+            assertThat(items).hasSize(Math.max(0, Math.min(size, total - page * size)));
+            all.addAll(items);
+            if ((page + 1) * size >= total) {
+                assertThat(all).hasSize(total);
+                return all;
+            }
+        }
+    }
+
+    /** The run's row, found page by page, or null. */
+    private static Map<String, Object> runRow(String runId) {
+        return allRuns(50).stream().filter(r -> runId.equals(r.get("runId"))).findFirst().orElse(null);
     }
 
     @Test
@@ -211,7 +289,9 @@ class ConsoleApiTest {
         given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).post(url, "spavl.runs.dlq", 0, 999_999).then().statusCode(404)
                 .body("title", equalTo("offset out of range"));
         given().header("Authorization", "Bearer " + ConsoleFixture.TOKEN).contentType(ContentType.JSON).body("{not json")
-                .post(url, "spavl.runs.dlq", 0, 0).then().statusCode(400).body("title", equalTo("invalid body"));
+                .post(url, "spavl.runs.dlq", 0, 0).then().statusCode(400).contentType("application/problem+json")
+                .body("title", equalTo("invalid body")).body("detail", containsString("must be JSON"))
+                .body("instance", equalTo("/console/api/dead-letters/spavl.runs.dlq/0/0/replay"));
         // without the token the body is not even read: 401, never a 400 that tells a stranger about the parser
         given().contentType(ContentType.JSON).body("{not json").post(url, "spavl.runs.dlq", 0, 0).then().statusCode(401);
         given().get("/console/api/dead-letters/{topic}", "spavl.questions").then().statusCode(400);

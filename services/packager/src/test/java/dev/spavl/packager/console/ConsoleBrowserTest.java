@@ -68,7 +68,10 @@ class ConsoleBrowserTest {
         // real data through the broker: a finished run (qwen-vl-chat fails once), a record the packager dead-letters,
         // and a lane group with committed offsets measured twice by the lag monitor
         String runId = "run-browser-" + UUID.randomUUID();
-        fixture.completeRun(runId, List.of("lamm", "otter", "qwen-vl-chat"), 3, "qwen-vl-chat");
+        // a seed above 2^53: as a JSON number the page would show 2872606786802451500, which reproduces nothing
+        String seed = "2872606786802451457";
+        fixture.completeRun(ConsoleFixture.run(runId, Long.parseLong(seed), ConsoleFixture.now()), List.of("lamm", "otter", "qwen-vl-chat"),
+                3, "qwen-vl-chat");
         String poisonKey = "browser-poison-" + UUID.randomUUID();
         fixture.poison("spavl.images", poisonKey);
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
@@ -101,6 +104,13 @@ class ConsoleBrowserTest {
             click(wait, By.cssSelector("#runs-table tr[data-run='" + runId + "']"));
             wait.until(b -> runId.equals(b.findElement(By.id("progress-run")).getText())
                     && "1".equals(text(b, "#progress-figures [data-figure='failures'] dd")));
+
+            // the runs table: state, questions closed of all, quadruples, and the seed exactly
+            List<String> runRow = wait.until(b -> cells(b, "#runs-table tr[data-run='" + runId + "'] td", 9));
+            assertThat(runRow.get(2)).isEqualTo("closed");
+            assertThat(runRow.get(3)).isEqualTo("3 / 3");
+            assertThat(runRow.get(4)).isEqualTo("3");
+            assertThat(runRow.get(8)).isEqualTo(seed);
 
             // progress, as ./spavl prints it
             assertThat(text(browser, "#progress-figures [data-figure='images'] dd")).isEqualTo("3");
@@ -162,6 +172,35 @@ class ConsoleBrowserTest {
             assertThat(browser.findElement(poisonRow).findElements(By.cssSelector("button.replay"))).isEmpty();
             // open the value of the record for the screenshot
             click(wait, poisonRow, By.tagName("summary"));
+
+            // paging: 21 runs newer than all others fill page 1 (20 a page) and begin page 2, newest first
+            String pageTag = UUID.randomUUID().toString().substring(0, 8);
+            Instant future = Instant.parse("2100-01-01T00:00:00Z");
+            for (int i = 0; i < 21; i++) {
+                fixture.record(ConsoleFixture.run("run-page-" + pageTag + "-" + i, i, future.plusSeconds(i)));
+            }
+            String newest = "run-page-" + pageTag + "-20";
+            String twentyFirst = "run-page-" + pageTag + "-0";
+            wait.withTimeout(Duration.ofSeconds(60)).until(b -> {
+                b.findElement(By.id("refresh-now")).click();
+                return !b.findElements(By.cssSelector("#runs-table tbody tr:first-child[data-run='" + newest + "']")).isEmpty();
+            });
+            assertThat(browser.findElements(By.cssSelector("#runs-table tbody tr"))).hasSize(20);
+            assertThat(browser.findElements(By.cssSelector("#runs-table tr[data-run='" + twentyFirst + "']"))).isEmpty();
+            assertThat(text(browser, "#runs-table tr[data-run='" + newest + "'] td[data-col='state']")).isEqualTo("no questions yet");
+            assertThat(text(browser, "#runs-table tr[data-run='" + newest + "'] td[data-col='seed']")).isEqualTo("20");
+            assertThat(text(browser, "#runs-page")).startsWith("page 1 of ");
+            assertThat(browser.findElement(By.id("runs-newer")).isEnabled()).isFalse();
+            click(wait, By.id("runs-older"));
+            wait.until(b -> !b.findElements(By.cssSelector("#runs-table tbody tr:first-child[data-run='" + twentyFirst + "']")).isEmpty());
+            assertThat(text(browser, "#runs-page")).startsWith("page 2 of ");
+            assertThat(browser.findElements(By.cssSelector("#runs-table tr[data-run='" + newest + "']"))).isEmpty();
+            assertThat(browser.findElement(By.id("runs-newer")).isEnabled()).isTrue();
+            // the followed run stays followed while its row is on another page
+            assertThat(text(browser, "#progress-run")).isEqualTo(runId);
+            click(wait, By.id("runs-newer"));
+            wait.until(b -> !b.findElements(By.cssSelector("#runs-table tbody tr:first-child[data-run='" + newest + "']")).isEmpty());
+            assertThat(text(browser, "#runs-page")).startsWith("page 1 of ");
 
             Path shot = Path.of("target", "console-screenshot.png");
             Files.createDirectories(shot.getParent());

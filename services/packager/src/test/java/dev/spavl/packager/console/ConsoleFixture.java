@@ -61,7 +61,13 @@ final class ConsoleFixture {
      * and {@code failing} (one of them) FAILS on the first question. Returns once every question has its quadruple.
      */
     void completeRun(String runId, List<String> models, int questions, String failing) {
-        kafka.send("spavl.runs", runId, run(runId));
+        completeRun(run(runId), models, questions, failing);
+    }
+
+    /** As above, for a run given whole (its seed, its requested time). */
+    void completeRun(RunRequested run, List<String> models, int questions, String failing) {
+        String runId = run.getRunId();
+        kafka.send("spavl.runs", runId, run);
         for (int i = 0; i < questions; i++) {
             String q = runId + "-q" + i;
             String image = "img-" + q;
@@ -173,10 +179,24 @@ final class ConsoleFixture {
     }
 
     static RunRequested run(String runId) {
+        return run(runId, 11L, now());
+    }
+
+    static RunRequested run(String runId, long seed, Instant requestedAt) {
         return RunRequested.newBuilder()
                 .setEventId(Ids.event("RunRequested", runId)).setRunId(runId).setOccurredAt(now())
                 .setSourceKind(dev.spavl.events.SourceKind.FOLDER_TREE).setSourceUri("/data/console").setFanOut(dev.spavl.events.FanOutMode.ALL)
-                .setSeed(11L).setQuestionTypes(List.of(QuestionType.HARD_QUESTION)).setTargets(List.of()).setRequestedAt(now()).build();
+                .setSeed(seed).setQuestionTypes(List.of(QuestionType.HARD_QUESTION)).setTargets(List.of()).setRequestedAt(requestedAt).build();
+    }
+
+    /** Records a run and nothing else (no question arrives). */
+    void record(RunRequested run) {
+        kafka.send("spavl.runs", run.getRunId(), run);
+    }
+
+    /** One question of a run, with no answer: open until the answer timeout closes it unresolved. */
+    void openQuestion(String runId, String questionId, List<String> models) {
+        kafka.send("spavl.questions", questionId, question(runId, questionId, "img-" + questionId, models));
     }
 
     static QuestionGenerated question(String runId, String q, String image, List<String> models) {

@@ -8,12 +8,13 @@ import dev.spavl.packager.console.LaneFigures;
 import dev.spavl.packager.console.ReplayLedger;
 import dev.spavl.packager.console.ReplayToken;
 import dev.spavl.packager.console.RunPulse;
+import dev.spavl.packager.console.RunsPage;
 import dev.spavl.packager.rest.CountSnapshots;
+import dev.spavl.packager.rest.Paging;
 import dev.spavl.packager.rest.Problem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -33,10 +34,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The console's JSON API ({@code /console/api/...}) behind the page at {@code /console/}. Runs, their Table 1 and their
- * quadruples come from the packager's own API ({@code /api/runs...}); this adds what only an operator needs: the
- * run's progress in {@code ./spavl}'s figures, per-lane lag, throughput and errors, and the dead-letter records with
- * their replay. Everything reads; only the replay writes, and it needs the replay token.
+ * The console's JSON API ({@code /console/api/...}) behind the page at {@code /console/}. A run's Table 1 and its
+ * quadruples come from the packager's own API ({@code /api/runs...}); this adds what only an operator needs: the runs
+ * a page at a time with where each stands, the run's progress in {@code ./spavl}'s figures, per-lane lag, throughput
+ * and errors, and the dead-letter records with their replay. Everything reads; only the replay writes, and it needs the replay token.
  */
 @Path("/console/api")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,6 +45,7 @@ public class ConsoleResource {
 
     private static final Logger LOG = Logger.getLogger(ConsoleResource.class);
     private static final int MAX_LIMIT = 200;
+    private static final int MAX_RUNS_PAGE = 100;
 
     private final DeadLetterTopics deadLetters;
     private final DeadLetterReplayer replayer;
@@ -81,6 +83,19 @@ public class ConsoleResource {
         out.put("lagInterval", lagInterval);
         out.put("lagWindow", lagWindow);
         return out;
+    }
+
+    /**
+     * A page of the recorded runs, newest first, with each one's state, closed of all questions and quadruples
+     * ({@link RunsPage}); {@code size} 1 to {@value #MAX_RUNS_PAGE}, default 20. A page's counts are reused for a while
+     * on large runs, as the run progress is ({@link CountSnapshots}).
+     */
+    @GET
+    @Path("/runs")
+    @WithSession
+    public Uni<RunsPage> runs(@QueryParam("page") String page, @QueryParam("size") String size) {
+        Paging paging = Paging.of(page, size, 20, MAX_RUNS_PAGE);
+        return counts.get("runs/" + paging.page() + "/" + paging.size(), () -> RunsPage.of(paging));
     }
 
     /** The run's progress in {@code ./spavl}'s figures; 404 for a run the packager has not recorded. */
@@ -123,17 +138,12 @@ public class ConsoleResource {
     @GET
     @Path("/dead-letters/{topic}")
     @Blocking
-    public Response deadLetterRecords(@PathParam("topic") String topic, @QueryParam("partition") Integer partition,
-                                      @QueryParam("from") Long from, @QueryParam("limit") @DefaultValue("20") int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            return Problem.badParameter("limit", "must be between 1 and " + MAX_LIMIT + ", got " + limit);
-        }
-        if (partition != null && partition < 0) {
-            return Problem.badParameter("partition", "must be >= 0, got " + partition);
-        }
-        if (from != null && from < 0) {
-            return Problem.badParameter("from", "must be >= 0, got " + from);
-        }
+    public Response deadLetterRecords(@PathParam("topic") String topic, @QueryParam("partition") String partitionParam,
+                                      @QueryParam("from") String fromParam, @QueryParam("limit") String limitParam) {
+        int limit = Paging.whole("limit", limitParam, 20, 1, MAX_LIMIT);
+        Integer partition = partitionParam == null || partitionParam.isEmpty() ? null
+                : Paging.whole("partition", partitionParam, 0, 0, Integer.MAX_VALUE);
+        Long from = Paging.atLeast("from", fromParam, 0);
         if (from != null && partition == null) {
             return Problem.badParameter("from", "needs 'partition' (an offset is per partition)");
         }
