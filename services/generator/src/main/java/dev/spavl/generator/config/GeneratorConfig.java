@@ -73,6 +73,15 @@ public interface GeneratorConfig {
         @WithDefault("3")
         int maxItemAttempts();
 
+        /**
+         * Rounds in which publishing an image's events may fail for a reason that can pass (a timeout, the broker or
+         * the registry out of reach, each attempt after the Kafka connector's own retries) before the image is
+         * rejected with the last error; a failure that cannot pass (a record too large, one that cannot be
+         * serialized, a schema the registry refuses) rejects it at once (PublishFailure).
+         */
+        @WithDefault("10")
+        int maxPublishAttempts();
+
         /** Backpressure: stop dispatching a run's questions while this many requests await a response. */
         @WithDefault("2000")
         int maxOutstandingRequests();

@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -57,7 +58,9 @@ import java.util.stream.Collectors;
  *       the event loop) and write its prompts; store the image and its questions (WRITTEN); then
  *       publish ImageRegistered, QuestionGenerated and one ResponseRequested per chosen responder
  *       and mark the row DONE. A WRITTEN row found after a crash is published again from its stored
- *       questions (same ids, so consumers drop the duplicates), never written anew.</li>
+ *       questions (same ids, so consumers drop the duplicates), never written anew. A publish that
+ *       cannot succeed (PublishFailure), or fails in worker.max-publish-attempts rounds, rejects
+ *       that image (PUBLISH_FAILED) and the run goes on.</li>
  * </ol>
  * A run waits (and says so in its progress) while no responder it may use is alive, and while too
  * many of its requests await a response (backpressure).
@@ -66,8 +69,6 @@ import java.util.stream.Collectors;
 public class RunWorker {
 
     private static final Logger LOG = Logger.getLogger(RunWorker.class);
-    static final String WRITTEN = "WRITTEN";
-    static final String SKIPPED = "SKIPPED";
 
     private final Vertx vertx;
     private final GeneratorConfig config;
@@ -102,6 +103,7 @@ public class RunWorker {
         for (RejectionReason reason : RejectionReason.values()) {
             rejected(reason.name());
         }
+        rejected(PublishFailure.Reason.PUBLISH_FAILED.name());
         for (QuestionType type : QuestionType.values()) {
             questions(type);
         }
@@ -109,7 +111,7 @@ public class RunWorker {
 
     private Counter rejected(String reason) {
         return Counter.builder("spavl.generator.images.rejected").tag("reason", reason.toLowerCase(java.util.Locale.ROOT))
-                .description("images rejected, by reason (a fixed list: RejectionReason)").register(metrics);
+                .description("images rejected, by reason (a fixed list: RejectionReason and PublishFailure.Reason)").register(metrics);
     }
 
     private Counter questions(QuestionType type) {
@@ -214,7 +216,7 @@ public class RunWorker {
         int room = run.imageLimit == null ? config.worker().batchSize()
                 : Math.min(config.worker().batchSize(), run.imageLimit - run.imagesAccepted);
         return Panache.withSession(() -> RunItem.<RunItem>find("runId = ?1 and status in ?2 order by rowNo", run.runId,
-                        List.of(RunItem.Status.PENDING.name(), WRITTEN)).page(0, room).list())
+                        List.of(RunItem.Status.PENDING.name(), RunItem.Status.WRITTEN.name())).page(0, room).list())
                 .onItem().transformToUni(items -> {
                     if (items.isEmpty()) {
                         return run.imagesAccepted == 0
@@ -247,7 +249,7 @@ public class RunWorker {
 
     private Uni<Void> finish(RunRecord run, boolean limitReached) {
         return Panache.withTransaction(() -> (limitReached
-                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5", SKIPPED,
+                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5", RunItem.Status.SKIPPED.name(),
                         "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
                         : Uni.createFrom().item(0))
                         .call(() -> RunRecord.update("status = ?1, updatedAt = ?2 where runId = ?3",
@@ -265,7 +267,7 @@ public class RunWorker {
         Set<QuestionType> types = Arrays.stream(run.questionTypes.split(","))
                 .map(QuestionType::valueOf).collect(Collectors.toCollection(() -> EnumSet.noneOf(QuestionType.class)));
         return Multi.createFrom().iterable(items)
-                .onItem().transformToUni(item -> WRITTEN.equals(item.status)
+                .onItem().transformToUni(item -> RunItem.Status.WRITTEN.name().equals(item.status)
                         ? Uni.createFrom().item(Prepared.alreadyWritten(item))
                         : prepare(run, item, types))
                 .merge(config.worker().concurrency())
@@ -355,7 +357,7 @@ public class RunWorker {
         }
         String imageId = imageId(run.runId, p.image().sha256(), item);
         return Panache.withTransaction(() -> RunItem.count("runId = ?1 and imageId = ?2 and status in ?3", run.runId, imageId,
-                        List.of(WRITTEN, RunItem.Status.DONE.name()))
+                        List.of(RunItem.Status.WRITTEN.name(), RunItem.Status.DONE.name()))
                 .onItem().transformToUni(seen -> seen > 0 ? markDuplicate(run, item, imageId) : storeWritten(run, item, p, imageId)))
                 .onItem().transformToUni(questions -> questions == null ? Uni.createFrom().voidItem()
                         : publishAndFinish(run, item, questions, true));
@@ -371,7 +373,7 @@ public class RunWorker {
 
     private Uni<List<QuestionRecord>> storeWritten(RunRecord run, RunItem item, Prepared p, String imageId) {
         Instant now = Instant.now();
-        item.status = WRITTEN;
+        item.status = RunItem.Status.WRITTEN.name();
         item.imageId = imageId;
         item.sha256 = p.image().sha256();
         item.blobUri = p.blobUri();
@@ -413,22 +415,61 @@ public class RunWorker {
     }
 
     private Uni<Void> publishAndFinish(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
+        // only the publishing's own failure is this image's; a database failure after it fails the round as before
         return publisher.publish(run, item, questions)
-                .call(() -> Panache.withTransaction(() -> RunItem.update("status = ?1, updatedAt = ?2 where id = ?3",
+                .map(published -> Optional.<PublishFailure>empty())
+                .onFailure().recoverWithItem(f -> Optional.of(PublishFailure.of(f)))
+                .chain(failure -> failure.isPresent()
+                        ? publishFailed(run, item, failure.get())
+                        : markPublished(run, item, questions, firstTime));
+    }
+
+    private Uni<Void> markPublished(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
+        return Panache.withTransaction(() -> RunItem.update("status = ?1, updatedAt = ?2 where id = ?3",
                                 RunItem.Status.DONE.name(), Instant.now(), item.id)
                         .call(() -> RunRecord.update("imagesAccepted = imagesAccepted + 1, "
                                         + "questionsEasy = questionsEasy + ?1, questionsHard = questionsHard + ?2, "
                                         + "statementsHard = statementsHard + ?3, requestsDispatched = requestsDispatched + ?4, "
                                         + "updatedAt = ?5 where runId = ?6",
                                 count(questions, QuestionType.EASY_QUESTION), count(questions, QuestionType.HARD_QUESTION),
-                                count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId))))
+                                count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId)))
                 .invoke(() -> {
                     metrics.counter("spavl.generator.images.accepted").increment();
                     questions.forEach(q -> questions(QuestionType.valueOf(q.type)).increment());
                     if (!firstTime) {
-                        LOG.infof("run %s row %d: written questions published again after a restart", run.runId, item.rowNo);
+                        LOG.infof("run %s row %d: written questions published again", run.runId, item.rowNo);
                     }
-                });
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * A failure that cannot pass, or the last allowed attempt, rejects the image with the error (the run goes on with
+     * its other images); otherwise the row stays WRITTEN and is published again, from its stored questions, next round.
+     */
+    private Uni<Void> publishFailed(RunRecord run, RunItem item, PublishFailure failure) {
+        metrics.counter("spavl.generator.publish.failures", "permanent", String.valueOf(failure.permanent())).increment();
+        int attempt = item.publishAttempts + 1;
+        int limit = config.worker().maxPublishAttempts();
+        if (failure.permanent() || attempt >= limit) {
+            String why = failure.permanent()
+                    ? "its events cannot be published, and would not be on a retry: " + failure.detail()
+                    : "its events could not be published in " + attempt + " attempts (worker.max-publish-attempts), the last: "
+                            + failure.detail();
+            String reason = PublishFailure.Reason.PUBLISH_FAILED.name();
+            countRejection(run.runId, reason);
+            LOG.errorf("run %s row %d (%s) rejected: %s", run.runId, item.rowNo, item.sourceRef, why);
+            return Panache.withTransaction(() -> RunItem.update("status = ?1, reason = ?2, detail = ?3, "
+                                    + "publishAttempts = publishAttempts + 1, updatedAt = ?4 where id = ?5",
+                            RunItem.Status.REJECTED.name(), reason, why, Instant.now(), item.id)
+                    .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
+                            Instant.now(), run.runId)))
+                    .replaceWithVoid();
+        }
+        String why = "publishing failed (attempt " + attempt + " of " + limit + "): " + failure.detail();
+        LOG.warnf("run %s row %d (%s): %s; retried next round", run.runId, item.rowNo, item.sourceRef, why);
+        return Panache.withTransaction(() -> RunItem.update("publishAttempts = publishAttempts + 1, detail = ?1, updatedAt = ?2 "
+                + "where id = ?3", why, Instant.now(), item.id)).replaceWithVoid();
     }
 
     private Uni<Void> recordFailure(RunItem item, String detail) {
