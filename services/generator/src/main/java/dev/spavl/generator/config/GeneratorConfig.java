@@ -23,6 +23,14 @@ public interface GeneratorConfig {
     @WithDefault("10s")
     Duration urlTimeout();
 
+    /**
+     * How long a run with images to hand out may wait, without a break, for a live responder among its targets (any
+     * live responder when it names none) before it is FAILED with the missing targets; measured from when it started
+     * waiting, across generator restarts.
+     */
+    @WithDefault("5m")
+    Duration targetsTimeout();
+
     Images images();
 
     Taxonomy taxonomy();

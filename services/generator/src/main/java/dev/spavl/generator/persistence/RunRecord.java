@@ -14,7 +14,10 @@ import java.time.Instant;
 @Table(name = "runs")
 public class RunRecord extends PanacheEntityBase {
 
-    /** REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED; FAILED: the input could not be read. */
+    /**
+     * REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED; FAILED, with the reason
+     * (the input could not be read, no image of it was accepted, or no target became live in time).
+     */
     public enum Status { REQUESTED, RUNNING, COMPLETED, FAILED }
 
     @Id
@@ -65,6 +68,9 @@ public class RunRecord extends PanacheEntityBase {
     @Column(name = "responses_received")
     public int responsesReceived;
     public String failure;
+    /** Since when the run has waited for a live responder among its targets; null while it is not waiting for one. */
+    @Column(name = "waiting_since")
+    public Instant waitingSince;
     @Column(name = "updated_at")
     public Instant updatedAt;
 

@@ -38,6 +38,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -202,6 +203,7 @@ public class RunWorker {
 
     private Uni<Void> fail(String runId, String why) {
         LOG.errorf("run %s failed: %s", runId, why);
+        waiting.remove(runId);
         metrics.counter("spavl.generator.runs.failed").increment();
         return Panache.withTransaction(() -> RunRecord.update("status = ?1, failure = ?2, updatedAt = ?3 where runId = ?4",
                 RunRecord.Status.FAILED.name(), why, Instant.now(), runId)).replaceWithVoid();
@@ -228,16 +230,39 @@ public class RunWorker {
                     List<String> targets = split(run.targets);
                     List<String> usable = FanOutPlanner.choose(FanOutMode.ALL, null, responders.live(), targets, run.seed, "probe");
                     if (usable.isEmpty()) {
-                        return waitFor(run.runId, "no live responder" + (targets.isEmpty() ? "" : " among the targets " + targets));
+                        return waitForTargets(run, targets);
                     }
+                    // a target is live: a later wait for one has the whole timeout again
+                    Uni<Void> stopWaiting = run.waitingSince == null ? Uni.createFrom().voidItem()
+                            : Panache.withTransaction(() -> RunRecord.update("waitingSince = null where runId = ?1", run.runId))
+                                    .replaceWithVoid();
                     int outstanding = run.requestsDispatched - run.responsesReceived;
                     if (outstanding >= config.worker().maxOutstandingRequests()) {
-                        return waitFor(run.runId, outstanding + " requests await a response (limit "
-                                + config.worker().maxOutstandingRequests() + ")");
+                        return stopWaiting.chain(() -> waitFor(run.runId, outstanding + " requests await a response (limit "
+                                + config.worker().maxOutstandingRequests() + ")"));
                     }
                     waiting.remove(run.runId);
-                    return processItems(run, items);
+                    return stopWaiting.chain(() -> processItems(run, items));
                 });
+    }
+
+    /**
+     * No live responder the run may use: it waits, from the first round that found none, at most
+     * {@code spavl.generator.targets-timeout}, then it is FAILED with the targets that never became live.
+     */
+    private Uni<Void> waitForTargets(RunRecord run, List<String> targets) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, so the deadline shown stays the same
+        Instant since = run.waitingSince == null ? now : run.waitingSince;
+        Instant deadline = since.plus(config.targetsTimeout());
+        String missing = targets.isEmpty() ? "no live responder" : "no live responder among the targets " + targets;
+        if (now.isAfter(deadline)) {
+            return fail(run.runId, missing + " for " + config.targetsTimeout().toSeconds() + " s (spavl.generator.targets-timeout), "
+                    + "waiting since " + since + "; live now: " + responders.live());
+        }
+        String why = missing + " (the run fails at " + deadline + " unless one is live: spavl.generator.targets-timeout)";
+        return run.waitingSince != null ? waitFor(run.runId, why)
+                : Panache.withTransaction(() -> RunRecord.update("waitingSince = ?1 where runId = ?2", now, run.runId))
+                        .chain(() -> waitFor(run.runId, why));
     }
 
     private Uni<Void> waitFor(String runId, String why) {

@@ -37,10 +37,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Inputs and lanes that used to hold a run for good now end it, or the image, with the reason: a record the producer
- * refuses, a publish that keeps failing, targets that never appear. The limits are small here so each shows quickly.
+ * refuses, a publish that keeps failing, targets that never appear (and one that appears in time). The limits are
+ * small here so each shows quickly.
  */
 @QuarkusTest
 @TestProfile(RunFaultsTest.SmallLimits.class)
@@ -58,7 +60,8 @@ class RunFaultsTest {
                     // a lane whose topic does not exist: each send fails after 1 s, the connector does not retry it
                     "mp.messaging.outgoing.requests.max.block.ms", "1000",
                     "mp.messaging.outgoing.requests.retries", "0",
-                    "spavl.generator.worker.max-publish-attempts", "3");
+                    "spavl.generator.worker.max-publish-attempts", "3",
+                    "spavl.generator.targets-timeout", "6s");
         }
     }
 
@@ -123,6 +126,40 @@ class RunFaultsTest {
         assertThat(publishAttempts(runId, 1)).isEqualTo(3);
     }
 
+    @Test
+    void aRunWhoseTargetsNeverAppearFailsAfterTheTimeoutNamingThem() throws Exception {
+        Path dir = newInput();
+        Files.write(dir.resolve("a.png"), TestImages.png(94, 94));
+        Files.writeString(dir.resolve("m.jsonl"), row("a.png", "a caption"));
+        Instant started = Instant.now();
+        String runId = start("{\"source\":\"" + dir.getFileName() + "/m.jsonl\",\"targets\":[\"nobody-home\",\"nor-here\"]}");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}", runId).then()
+                .body("status", equalTo("RUNNING"))
+                .body("waitingFor", startsWith("no live responder among the targets [nobody-home, nor-here] (the run fails at ")));
+        JsonPath run = awaitStatus(runId, "FAILED");
+        assertThat(Duration.between(started, Instant.now())).as("not before the timeout").isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+        assertThat(run.getString("failure")).startsWith("no live responder among the targets [nobody-home, nor-here] for 6 s "
+                + "(spavl.generator.targets-timeout), waiting since ");
+        assertThat(run.getString("waitingFor")).isNull();
+    }
+
+    @Test
+    void aTargetThatAppearsInTimeLetsTheRunGoOn() throws Exception {
+        Path dir = newInput();
+        Files.write(dir.resolve("a.png"), TestImages.png(95, 95));
+        Files.writeString(dir.resolve("m.jsonl"), row("a.png", "a caption"));
+        String runId = start("{\"source\":\"" + dir.getFileName() + "/m.jsonl\",\"targets\":[\"minigpt-4\"],"
+                + "\"questionTypes\":[\"hardq\"]}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}", runId).then()
+                .body("waitingFor", startsWith("no live responder among the targets [minigpt-4]")));
+        Thread.sleep(3000); // half the timeout
+        heartbeat("minigpt-4");
+        JsonPath run = awaitStatus(runId, "COMPLETED");
+        assertThat(run.getInt("progress.requestsDispatched")).isEqualTo(1);
+        assertThat(waitingSince(runId)).as("cleared once a target was live").isNull();
+    }
+
     // ---------------------------------------------------------------------------------- helpers
 
     private static String row(String path, String caption) {
@@ -160,11 +197,23 @@ class RunFaultsTest {
         return dir;
     }
 
-    private static int publishAttempts(String runId, int rowNo) throws SQLException {
+    private static Object waitingSince(String runId) throws SQLException {
+        try (Connection c = connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT waiting_since FROM runs WHERE run_id = '" + runId + "'")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getObject(1);
+        }
+    }
+
+    private static Connection connection() throws SQLException {
         var config = ConfigProvider.getConfig();
-        try (Connection c = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
                 config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+    }
+
+    private static int publishAttempts(String runId, int rowNo) throws SQLException {
+        try (Connection c = connection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT publish_attempts FROM run_items WHERE run_id = '" + runId
                      + "' AND row_no = " + rowNo)) {
