@@ -25,6 +25,9 @@ public class RunRecord extends PanacheEntityBase {
     public String runId;
     @Column(name = "idempotency_key", unique = true)
     public String idempotencyKey;
+    /** SHA-256 (hex) of the request body as read; a repeated Idempotency-Key must come with the same. */
+    @Column(name = "request_fingerprint")
+    public String requestFingerprint;
     @Column(nullable = false)
     public String status;
     @Column(name = "source_kind", nullable = false)
