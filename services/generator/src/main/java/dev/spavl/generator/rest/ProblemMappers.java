@@ -2,6 +2,7 @@ package dev.spavl.generator.rest;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
@@ -21,8 +22,9 @@ import java.util.stream.Collectors;
  */
 public class ProblemMappers {
 
+    /** Not JSON (a body written by the API failing is a server error, not this). */
     @ServerExceptionMapper
-    public Response json(JsonProcessingException e, UriInfo uri) {
+    public Response notJson(StreamReadException e, UriInfo uri) {
         return malformed(e, uri);
     }
 
@@ -35,8 +37,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri, HttpHeaders request) {
         Response original = e.getResponse();
-        if (e.getCause() instanceof JsonProcessingException json) {
-            return malformed(json, uri);
+        if (e.getCause() instanceof StreamReadException || e.getCause() instanceof MismatchedInputException) {
+            return malformed((JsonProcessingException) e.getCause(), uri);
         }
         if (original.getStatus() < 400 || original.getStatus() >= 500) {
             return original;

@@ -274,8 +274,8 @@ public class RunWorker {
 
     private Uni<Void> finish(RunRecord run, boolean limitReached) {
         return Panache.withTransaction(() -> (limitReached
-                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5", RunItem.Status.SKIPPED.name(),
-                        "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
+                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5",
+                        RunItem.Status.SKIPPED.name(), "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
                         : Uni.createFrom().item(0))
                         .call(() -> RunRecord.update("status = ?1, updatedAt = ?2 where runId = ?3",
                                 RunRecord.Status.COMPLETED.name(), Instant.now(), run.runId)))
