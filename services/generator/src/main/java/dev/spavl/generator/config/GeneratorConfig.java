@@ -23,6 +23,14 @@ public interface GeneratorConfig {
     @WithDefault("10s")
     Duration urlTimeout();
 
+    /**
+     * How long a run with images to hand out may wait, without a break, for a live responder among its targets (any
+     * live responder when it names none) before it is FAILED with the missing targets; measured from when it started
+     * waiting, across generator restarts.
+     */
+    @WithDefault("5m")
+    Duration targetsTimeout();
+
     Images images();
 
     Taxonomy taxonomy();
@@ -72,6 +80,15 @@ public interface GeneratorConfig {
         /** Rounds an image may fail in prompt writing before it is rejected (each round retries the model calls). */
         @WithDefault("3")
         int maxItemAttempts();
+
+        /**
+         * Rounds in which publishing an image's events may fail for a reason that can pass (a timeout, the broker or
+         * the registry out of reach, each attempt after the Kafka connector's own retries) before the image is
+         * rejected with the last error; a failure that cannot pass (a record too large, one that cannot be
+         * serialized, a schema the registry refuses) rejects it at once (PublishFailure).
+         */
+        @WithDefault("10")
+        int maxPublishAttempts();
 
         /** Backpressure: stop dispatching a run's questions while this many requests await a response. */
         @WithDefault("2000")

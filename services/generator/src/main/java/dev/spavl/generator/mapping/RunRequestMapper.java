@@ -8,8 +8,14 @@ import dev.spavl.events.RunRequested;
 import dev.spavl.events.SourceKind;
 import dev.spavl.generator.rest.RunRequestBody;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +44,25 @@ public final class RunRequestMapper {
     private static final Pattern SAMPLE = Pattern.compile("sample:(\\d{1,4})");
     private static final Pattern MODEL_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     static final int MAX_SOURCE_LENGTH = 4096;
+    private static final ObjectMapper CANONICAL = new ObjectMapper();
 
     private final LongSupplier randomSeed;
 
     public RunRequestMapper(LongSupplier randomSeed) {
         this.randomSeed = randomSeed;
+    }
+
+    /**
+     * SHA-256 (hex) of the body as read (its fields in declaration order, absent ones as null), so the same request
+     * sent again, however its JSON is spaced or ordered, has the same fingerprint, and another request another.
+     */
+    public static String fingerprint(RunRequestBody body) {
+        try {
+            byte[] canonical = CANONICAL.writeValueAsBytes(body);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot fingerprint a run request: " + e.getMessage(), e);
+        }
     }
 
     public Result map(RunRequestBody body, String runId, Instant now) {

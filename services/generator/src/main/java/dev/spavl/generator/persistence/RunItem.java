@@ -18,7 +18,12 @@ import java.util.List;
 @Table(name = "run_items")
 public class RunItem extends PanacheEntityBase {
 
-    public enum Status { PENDING, DONE, REJECTED, DUPLICATE }
+    /**
+     * PENDING: not processed yet; WRITTEN: image and questions stored, events not (all) acknowledged yet; DONE:
+     * published; REJECTED (with a reason); DUPLICATE: the same image as an earlier row; SKIPPED: the run's image
+     * limit was reached first.
+     */
+    public enum Status { PENDING, WRITTEN, DONE, REJECTED, DUPLICATE, SKIPPED }
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "run_items_seq")
@@ -54,7 +59,11 @@ public class RunItem extends PanacheEntityBase {
     public String mime;
     @Column(name = "size_bytes")
     public Long sizeBytes;
+    /** Rounds whose prompt writing failed (or that wrote the prompts). */
     public int attempts;
+    /** Rounds whose publishing failed for a reason that can pass. */
+    @Column(name = "publish_attempts")
+    public int publishAttempts;
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 

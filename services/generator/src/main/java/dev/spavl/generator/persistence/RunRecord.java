@@ -15,8 +15,9 @@ import java.time.Instant;
 public class RunRecord extends PanacheEntityBase {
 
     /**
-     * REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED: every item done; FAILED: the
-     * input could not be read (or nothing in it could be used); CANCELLED: stopped on request (RunCancellation).
+     * REQUESTED: accepted, input not read yet; RUNNING: items being processed; COMPLETED; FAILED, with the reason
+     * (the input could not be read, no image of it was accepted, or no target became live in time); CANCELLED: stopped
+     * on request (RunCancellation).
      */
     public enum Status { REQUESTED, RUNNING, COMPLETED, FAILED, CANCELLED }
 
@@ -25,6 +26,9 @@ public class RunRecord extends PanacheEntityBase {
     public String runId;
     @Column(name = "idempotency_key", unique = true)
     public String idempotencyKey;
+    /** SHA-256 (hex) of the request body as read; a repeated Idempotency-Key must come with the same. */
+    @Column(name = "request_fingerprint")
+    public String requestFingerprint;
     @Column(nullable = false)
     public String status;
     @Column(name = "source_kind", nullable = false)
@@ -74,6 +78,9 @@ public class RunRecord extends PanacheEntityBase {
     public String cancelledBy;
     @Column(name = "cancel_reason")
     public String cancelReason;
+    /** Since when the run has waited for a live responder among its targets; null while it is not waiting for one. */
+    @Column(name = "waiting_since")
+    public Instant waitingSince;
     @Column(name = "updated_at")
     public Instant updatedAt;
 

@@ -1,7 +1,8 @@
 package dev.spavl.generator.rest;
 
-import dev.spavl.generator.persistence.RunRecord;
+import dev.spavl.generator.mapping.RunRequestMapper;
 import dev.spavl.generator.persistence.RunItem;
+import dev.spavl.generator.persistence.RunRecord;
 import dev.spavl.generator.service.RunIntake;
 import dev.spavl.generator.service.RunWorker;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -21,12 +22,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Starting runs and looking at them. */
-@Path("/api/runs")
+@Path(RunResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
+
+    static final String PATH = "/api/runs";
 
     static final int MAX_KEY_LENGTH = 200;
 
@@ -43,29 +48,35 @@ public class RunResource {
     }
 
     /**
-     * Starts a run. 202 with the run when it is new, 200 when the Idempotency-Key names a run
-     * already accepted, 400 with every problem (field and reason) when the request is invalid.
+     * Starts a run. 202 with the run when it is new, 200 when the Idempotency-Key names a run already accepted for
+     * the same body, 422 when it names one accepted for another body, 400 with every problem (field and reason) when
+     * the request is invalid; every refusal has a problem body (Problems).
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> start(RunRequestBody body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
-            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Map.of("error", "invalid run request", "problems", java.util.List.of(Map.of(
-                            "field", "Idempotency-Key", "reason", "must be 1 to " + MAX_KEY_LENGTH + " characters"))))
-                    .build());
+            return Uni.createFrom().item(invalid(List.of(new RunRequestMapper.Problem("Idempotency-Key",
+                    "must be 1 to " + MAX_KEY_LENGTH + " characters"))));
         }
-        return intake.request(body, idempotencyKey).map(outcome -> {
-            if (!outcome.problems().isEmpty()) {
-                return Response.status(Response.Status.BAD_REQUEST)
-                        .entity(Map.of("error", "invalid run request", "problems", outcome.problems()))
+        return intake.request(body, idempotencyKey).map(outcome -> switch (outcome.kind()) {
+            case INVALID -> invalid(outcome.problems());
+            case KEY_REUSED -> Problems.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key '" + idempotencyKey
+                            + "' was first sent with another request body, for run " + outcome.run().runId
+                            + ": send that body again to get the run, or use a new key for a new run",
+                    PATH, Map.of("runId", outcome.run().runId));
+            case CREATED, REPEATED -> {
+                RunView view = RunView.of(outcome.run(), worker.waitingReason(outcome.run().runId));
+                yield (outcome.kind() == RunIntake.Outcome.Kind.CREATED ? Response.accepted(view) : Response.ok(view))
+                        .location(URI.create(PATH + "/" + view.runId()))
                         .build();
             }
-            RunView view = RunView.of(outcome.run(), worker.waitingReason(outcome.run().runId));
-            return (outcome.created() ? Response.accepted(view) : Response.ok(view))
-                    .location(URI.create("/api/runs/" + view.runId()))
-                    .build();
         });
+    }
+
+    private static Response invalid(List<RunRequestMapper.Problem> problems) {
+        String detail = problems.stream().map(p -> p.field() + ": " + p.reason()).collect(Collectors.joining("; "));
+        return Problems.of(ProblemType.INVALID_RUN_REQUEST, detail, PATH, Map.of("problems", problems));
     }
 
     @GET
@@ -73,9 +84,7 @@ public class RunResource {
     @WithSession
     public Uni<Response> get(@PathParam("runId") String runId) {
         return RunRecord.<RunRecord>findById(runId).map(run -> run == null
-                ? Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of("error", "run not found", "runId", runId, "reason", "no run with this id was accepted"))
-                        .build()
+                ? notFound(runId, PATH + "/" + runId)
                 : Response.ok(RunView.of(run, worker.waitingReason(runId))).build());
     }
 
@@ -90,19 +99,14 @@ public class RunResource {
                                 @QueryParam("requestedBy") String requestedBy) {
         return cancellation.cancel(runId, requestedBy, reason).map(outcome -> switch (outcome.result()) {
             case CANCELLED -> Response.accepted(RunView.of(outcome.run(), null)).build();
-            case NOT_FOUND -> problem(Response.Status.NOT_FOUND, "run not found", "no run with the id " + runId + " was accepted");
-            case ALREADY_FAILED -> problem(Response.Status.CONFLICT, "run already failed",
-                    "run " + runId + " FAILED (" + outcome.run().failure + "): there is nothing to cancel");
-        }).onFailure().recoverWithItem(f -> problem(Response.Status.SERVICE_UNAVAILABLE, "cancel not announced",
-                "the broker did not take the cancellation of run " + runId + " (" + f.getMessage()
-                        + "); nothing changed: send the DELETE again"));
+            case NOT_FOUND -> notFound(runId, PATH + "/" + runId);
+            case ALREADY_FAILED -> Problems.of(ProblemType.RUN_ALREADY_FAILED, "run " + runId + " FAILED ("
+                    + outcome.run().failure + "): there is nothing to cancel", PATH + "/" + runId, Map.of("runId", runId));
+        }).onFailure().recoverWithItem(f -> Problems.of(ProblemType.CANCEL_NOT_ANNOUNCED, "the broker did not take the "
+                + "cancellation of run " + runId + " (" + f.getMessage() + "); nothing changed: send the DELETE again",
+                PATH + "/" + runId, Map.of("runId", runId)));
     }
 
-    /** An RFC 9457 problem body. */
-    static Response problem(Response.Status status, String title, String detail) {
-        return Response.status(status).type("application/problem+json")
-                .entity(Map.of("type", "about:blank", "title", title, "status", status.getStatusCode(), "detail", detail)).build();
-    }
 
     /** The per-run rejection report: every row not taken, with where it was and why. */
     @GET
@@ -110,18 +114,23 @@ public class RunResource {
     @WithSession
     public Uni<Response> rejections(@PathParam("runId") String runId, @QueryParam("offset") @DefaultValue("0") int offset,
                                     @QueryParam("limit") @DefaultValue("100") int limit) {
+        String instance = PATH + "/" + runId + "/rejections";
         if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-            return Uni.createFrom().item(Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Map.of("error", "invalid paging", "reason", "offset >= 0 and 1 <= limit <= " + MAX_PAGE)).build());
+            return Uni.createFrom().item(Problems.of(ProblemType.INVALID_PAGING, "offset >= 0 and 1 <= limit <= " + MAX_PAGE
+                    + ", got offset " + offset + " and limit " + limit, instance, Map.of()));
         }
         return RunRecord.<RunRecord>findById(runId).flatMap(run -> run == null
-                ? Uni.createFrom().item(Response.status(Response.Status.NOT_FOUND)
-                        .entity(Map.of("error", "run not found", "runId", runId, "reason", "no run with this id was accepted")).build())
+                ? Uni.createFrom().item(notFound(runId, instance))
                 : RunItem.rejected(runId, offset, limit).map(items -> Response.ok(Map.of(
                         "runId", runId,
                         "total", run.imagesRejected,
                         "rejections", items.stream().map(i -> new Rejection(i.rowNo, i.sourceRef, i.reason, i.detail)).toList()))
                         .build()));
+    }
+
+    private static Response notFound(String runId, String instance) {
+        return Problems.of(ProblemType.RUN_NOT_FOUND, "no run with id '" + runId + "' was accepted", instance,
+                Map.of("runId", runId));
     }
 
     /** One rejected row. */

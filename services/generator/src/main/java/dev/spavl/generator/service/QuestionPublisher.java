@@ -27,6 +27,11 @@ import java.util.List;
  * (key image_id), QuestionGenerated (key question_id) and one ResponseRequested per chosen responder on
  * that responder's own topic {@code <prefix>.requests.<model>} (key question_id). Event ids are
  * deterministic, so publishing again after a crash produces duplicates consumers recognise.
+ *
+ * <p>In three steps, each sent once the one before is acknowledged: the image, its questions, the requests. A record
+ * refused (too large, say) then leaves no question without its image and no request (a model call) for an image or
+ * question that was refused. The returned Uni's failure says what failed ({@link PublishFailure} tells whether it can
+ * pass); records acknowledged before it stay published.
  */
 @ApplicationScoped
 public class QuestionPublisher {
@@ -47,9 +52,26 @@ public class QuestionPublisher {
     }
 
     public Uni<Void> publish(RunRecord run, RunItem item, List<QuestionRecord> written) {
+        // deferred: a record that cannot even be built (an Avro error) is a failure of this image, not of the round
+        return Uni.createFrom().deferred(() -> {
+            List<Uni<Void>> image = new ArrayList<>();
+            List<Uni<Void>> questionSends = new ArrayList<>();
+            List<Uni<Void>> requestSends = new ArrayList<>();
+            build(run, item, written, image, questionSends, requestSends);
+            // an emitter's Uni sends on subscription: nothing of a step leaves before the step before is acknowledged
+            return all(image).chain(() -> all(questionSends)).chain(() -> all(requestSends));
+        });
+    }
+
+    private static Uni<Void> all(List<Uni<Void>> sends) {
+        return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andFailFast().replaceWithVoid();
+    }
+
+    /** The sends of the image, its questions and the responders' requests, each one not sent until subscribed. */
+    private void build(RunRecord run, RunItem item, List<QuestionRecord> written, List<Uni<Void>> image,
+                       List<Uni<Void>> questionSends, List<Uni<Void>> requestSends) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        List<Uni<Void>> sends = new ArrayList<>();
-        sends.add(images.sendMessage(keyed(item.imageId, ImageRegistered.newBuilder()
+        image.add(images.sendMessage(keyed(item.imageId, ImageRegistered.newBuilder()
                 .setEventId(Ids.event("ImageRegistered", run.runId, item.imageId))
                 .setRunId(run.runId)
                 .setOccurredAt(now)
@@ -71,7 +93,7 @@ public class QuestionPublisher {
                 .build(), null)));
         for (QuestionRecord q : written) {
             List<String> responders = RunWorker.split(q.expectedResponders);
-            sends.add(questions.sendMessage(keyed(q.questionId, QuestionGenerated.newBuilder()
+            questionSends.add(questions.sendMessage(keyed(q.questionId, QuestionGenerated.newBuilder()
                     .setEventId(Ids.event("QuestionGenerated", run.runId, q.questionId))
                     .setRunId(run.runId)
                     .setOccurredAt(now)
@@ -91,7 +113,7 @@ public class QuestionPublisher {
                     .setSplit(pinned(item))
                     .build(), null)));
             for (String model : responders) {
-                sends.add(requests.sendMessage(keyed(q.questionId, ResponseRequested.newBuilder()
+                requestSends.add(requests.sendMessage(keyed(q.questionId, ResponseRequested.newBuilder()
                         .setEventId(Ids.event("ResponseRequested", q.questionId, model, 1))
                         .setRunId(run.runId)
                         .setOccurredAt(now)
@@ -105,7 +127,6 @@ public class QuestionPublisher {
                         .build(), topicPrefix + ".requests." + model)));
             }
         }
-        return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
     private static <T> Message<T> keyed(String key, T payload, String topic) {

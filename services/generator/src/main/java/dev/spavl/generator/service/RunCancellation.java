@@ -70,7 +70,7 @@ public class RunCancellation {
                 run.cancelReason = cut(reason, 1000);
                 run.updatedAt = run.cancelledAt;
                 recorded = RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5",
-                        RunWorker.SKIPPED, "the run was cancelled", run.cancelledAt, runId, RunItem.Status.PENDING.name())
+                        RunItem.Status.SKIPPED.name(), "the run was cancelled", run.cancelledAt, runId, RunItem.Status.PENDING.name())
                         .replaceWithVoid();
             }
             return recorded.chain(() -> cancellations.sendMessage(Message.of(event(run))

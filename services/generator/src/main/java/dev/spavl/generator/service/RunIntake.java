@@ -32,8 +32,19 @@ public class RunIntake {
 
     private static final Logger LOG = Logger.getLogger(RunIntake.class);
 
-    /** What happened to a request. */
-    public record Outcome(RunRecord run, boolean created, List<RunRequestMapper.Problem> problems) {
+    /** What happened to a request: the run (but when INVALID) or the problems (when INVALID). */
+    public record Outcome(Kind kind, RunRecord run, List<RunRequestMapper.Problem> problems) {
+
+        public enum Kind {
+            /** A new run was accepted. */
+            CREATED,
+            /** The Idempotency-Key names a run accepted for the same body: that run. */
+            REPEATED,
+            /** The Idempotency-Key names a run accepted for another body: that run, and nothing done. */
+            KEY_REUSED,
+            /** The request is invalid: nothing done. */
+            INVALID
+        }
     }
 
     private final MutinyEmitter<RunRequested> runs;
@@ -48,29 +59,40 @@ public class RunIntake {
     }
 
     /**
-     * @param idempotencyKey client key: the same key always names the same run and a repeat
-     *                       returns the recorded run without publishing again; null = a new run
+     * @param idempotencyKey client key: the same key always names the same run and a repeat with the same body
+     *                       returns the recorded run without publishing again (a repeat with another body is
+     *                       KEY_REUSED); null = a new run
      */
     @WithTransaction
     public Uni<Outcome> request(RunRequestBody body, String idempotencyKey) {
+        String fingerprint = RunRequestMapper.fingerprint(body);
         if (idempotencyKey == null) {
-            return create(body, null);
+            return create(body, null, fingerprint);
         }
-        return RunRecord.findByIdempotencyKey(idempotencyKey).flatMap(existing -> existing != null
-                ? Uni.createFrom().item(new Outcome(existing, false, List.of()))
-                : create(body, idempotencyKey));
+        return RunRecord.findByIdempotencyKey(idempotencyKey).flatMap(existing -> {
+            if (existing == null) {
+                return create(body, idempotencyKey, fingerprint);
+            }
+            // runs accepted before fingerprints were kept have none: the key alone names them
+            boolean sameBody = existing.requestFingerprint == null || existing.requestFingerprint.equals(fingerprint);
+            if (!sameBody) {
+                LOG.infof("run request refused: Idempotency-Key of run %s sent again with another body", existing.runId);
+            }
+            return Uni.createFrom().item(new Outcome(sameBody ? Outcome.Kind.REPEATED : Outcome.Kind.KEY_REUSED, existing, List.of()));
+        });
     }
 
-    private Uni<Outcome> create(RunRequestBody body, String idempotencyKey) {
+    private Uni<Outcome> create(RunRequestBody body, String idempotencyKey, String fingerprint) {
         String runId = Ids.of("run", idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString());
         RunRequestMapper.Result result = mapper.map(body, runId, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         if (!result.valid()) {
             metrics.counter("spavl.generator.runs.rejected").increment();
             LOG.infof("run request rejected: %s", result.problems());
-            return Uni.createFrom().item(new Outcome(null, false, result.problems()));
+            return Uni.createFrom().item(new Outcome(Outcome.Kind.INVALID, null, result.problems()));
         }
         RunRequested event = result.event();
         RunRecord record = toRecord(event, idempotencyKey);
+        record.requestFingerprint = fingerprint;
         Message<RunRequested> message = Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(runId).build());
         return record.<RunRecord>persist()
@@ -80,7 +102,7 @@ public class RunIntake {
                     LOG.infof("run %s accepted (event %s, source %s, fan-out %s)", runId, event.getEventId(),
                             event.getSourceUri(), event.getFanOut());
                 })
-                .map(saved -> new Outcome(saved, true, List.of()));
+                .map(saved -> new Outcome(Outcome.Kind.CREATED, saved, List.of()));
     }
 
     private static RunRecord toRecord(RunRequested e, String idempotencyKey) {

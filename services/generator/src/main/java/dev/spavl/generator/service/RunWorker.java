@@ -38,10 +38,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -57,7 +59,9 @@ import java.util.stream.Collectors;
  *       the event loop) and write its prompts; store the image and its questions (WRITTEN); then
  *       publish ImageRegistered, QuestionGenerated and one ResponseRequested per chosen responder
  *       and mark the row DONE. A WRITTEN row found after a crash is published again from its stored
- *       questions (same ids, so consumers drop the duplicates), never written anew.</li>
+ *       questions (same ids, so consumers drop the duplicates), never written anew. A publish that
+ *       cannot succeed (PublishFailure), or fails in worker.max-publish-attempts rounds, rejects
+ *       that image (PUBLISH_FAILED) and the run goes on.</li>
  * </ol>
  * A run waits (and says so in its progress) while no responder it may use is alive, and while too
  * many of its requests await a response (backpressure).
@@ -66,8 +70,6 @@ import java.util.stream.Collectors;
 public class RunWorker {
 
     private static final Logger LOG = Logger.getLogger(RunWorker.class);
-    static final String WRITTEN = "WRITTEN";
-    static final String SKIPPED = "SKIPPED";
     /** A cancel (RunCancellation) may land while a round is in hand: the worker's status writes never replace it. */
     private static final String NOT_OVER_CANCELLED = RunRecord.Status.CANCELLED.name();
 
@@ -104,6 +106,7 @@ public class RunWorker {
         for (RejectionReason reason : RejectionReason.values()) {
             rejected(reason.name());
         }
+        rejected(PublishFailure.Reason.PUBLISH_FAILED.name());
         for (QuestionType type : QuestionType.values()) {
             questions(type);
         }
@@ -111,7 +114,7 @@ public class RunWorker {
 
     private Counter rejected(String reason) {
         return Counter.builder("spavl.generator.images.rejected").tag("reason", reason.toLowerCase(java.util.Locale.ROOT))
-                .description("images rejected, by reason (a fixed list: RejectionReason)").register(metrics);
+                .description("images rejected, by reason (a fixed list: RejectionReason and PublishFailure.Reason)").register(metrics);
     }
 
     private Counter questions(QuestionType type) {
@@ -203,6 +206,7 @@ public class RunWorker {
 
     private Uni<Void> fail(String runId, String why) {
         LOG.errorf("run %s failed: %s", runId, why);
+        waiting.remove(runId);
         metrics.counter("spavl.generator.runs.failed").increment();
         return Panache.withTransaction(() -> RunRecord.update("status = ?1, failure = ?2, updatedAt = ?3 where runId = ?4 and status <> ?5",
                 RunRecord.Status.FAILED.name(), why, Instant.now(), runId, NOT_OVER_CANCELLED)).replaceWithVoid();
@@ -217,7 +221,7 @@ public class RunWorker {
         int room = run.imageLimit == null ? config.worker().batchSize()
                 : Math.min(config.worker().batchSize(), run.imageLimit - run.imagesAccepted);
         return Panache.withSession(() -> RunItem.<RunItem>find("runId = ?1 and status in ?2 order by rowNo", run.runId,
-                        List.of(RunItem.Status.PENDING.name(), WRITTEN)).page(0, room).list())
+                        List.of(RunItem.Status.PENDING.name(), RunItem.Status.WRITTEN.name())).page(0, room).list())
                 .onItem().transformToUni(items -> {
                     if (items.isEmpty()) {
                         return run.imagesAccepted == 0
@@ -229,16 +233,39 @@ public class RunWorker {
                     List<String> targets = split(run.targets);
                     List<String> usable = FanOutPlanner.choose(FanOutMode.ALL, null, responders.live(), targets, run.seed, "probe");
                     if (usable.isEmpty()) {
-                        return waitFor(run.runId, "no live responder" + (targets.isEmpty() ? "" : " among the targets " + targets));
+                        return waitForTargets(run, targets);
                     }
+                    // a target is live: a later wait for one has the whole timeout again
+                    Uni<Void> stopWaiting = run.waitingSince == null ? Uni.createFrom().voidItem()
+                            : Panache.withTransaction(() -> RunRecord.update("waitingSince = null where runId = ?1", run.runId))
+                                    .replaceWithVoid();
                     int outstanding = run.requestsDispatched - run.responsesReceived;
                     if (outstanding >= config.worker().maxOutstandingRequests()) {
-                        return waitFor(run.runId, outstanding + " requests await a response (limit "
-                                + config.worker().maxOutstandingRequests() + ")");
+                        return stopWaiting.chain(() -> waitFor(run.runId, outstanding + " requests await a response (limit "
+                                + config.worker().maxOutstandingRequests() + ")"));
                     }
                     waiting.remove(run.runId);
-                    return processItems(run, items);
+                    return stopWaiting.chain(() -> processItems(run, items));
                 });
+    }
+
+    /**
+     * No live responder the run may use: it waits, from the first round that found none, at most
+     * {@code spavl.generator.targets-timeout}, then it is FAILED with the targets that never became live.
+     */
+    private Uni<Void> waitForTargets(RunRecord run, List<String> targets) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored, so the deadline shown stays the same
+        Instant since = run.waitingSince == null ? now : run.waitingSince;
+        Instant deadline = since.plus(config.targetsTimeout());
+        String missing = targets.isEmpty() ? "no live responder" : "no live responder among the targets " + targets;
+        if (now.isAfter(deadline)) {
+            return fail(run.runId, missing + " for " + config.targetsTimeout().toSeconds() + " s (spavl.generator.targets-timeout), "
+                    + "waiting since " + since + "; live now: " + responders.live());
+        }
+        String why = missing + " (the run fails at " + deadline + " unless one is live: spavl.generator.targets-timeout)";
+        return run.waitingSince != null ? waitFor(run.runId, why)
+                : Panache.withTransaction(() -> RunRecord.update("waitingSince = ?1 where runId = ?2", now, run.runId))
+                        .chain(() -> waitFor(run.runId, why));
     }
 
     private Uni<Void> waitFor(String runId, String why) {
@@ -250,8 +277,8 @@ public class RunWorker {
 
     private Uni<Void> finish(RunRecord run, boolean limitReached) {
         return Panache.withTransaction(() -> (limitReached
-                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5", SKIPPED,
-                        "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
+                        ? RunItem.update("status = ?1, detail = ?2, updatedAt = ?3 where runId = ?4 and status = ?5",
+                        RunItem.Status.SKIPPED.name(), "the run's image limit (" + run.imageLimit + ") was reached", Instant.now(), run.runId, RunItem.Status.PENDING.name())
                         : Uni.createFrom().item(0))
                         .call(() -> RunRecord.update("status = ?1, updatedAt = ?2 where runId = ?3 and status <> ?4",
                                 RunRecord.Status.COMPLETED.name(), Instant.now(), run.runId, NOT_OVER_CANCELLED)))
@@ -268,7 +295,7 @@ public class RunWorker {
         Set<QuestionType> types = Arrays.stream(run.questionTypes.split(","))
                 .map(QuestionType::valueOf).collect(Collectors.toCollection(() -> EnumSet.noneOf(QuestionType.class)));
         return Multi.createFrom().iterable(items)
-                .onItem().transformToUni(item -> WRITTEN.equals(item.status)
+                .onItem().transformToUni(item -> RunItem.Status.WRITTEN.name().equals(item.status)
                         ? Uni.createFrom().item(Prepared.alreadyWritten(item))
                         : prepare(run, item, types))
                 .merge(config.worker().concurrency())
@@ -358,7 +385,7 @@ public class RunWorker {
         }
         String imageId = imageId(run.runId, p.image().sha256(), item);
         return Panache.withTransaction(() -> RunItem.count("runId = ?1 and imageId = ?2 and status in ?3", run.runId, imageId,
-                        List.of(WRITTEN, RunItem.Status.DONE.name()))
+                        List.of(RunItem.Status.WRITTEN.name(), RunItem.Status.DONE.name()))
                 .onItem().transformToUni(seen -> seen > 0 ? markDuplicate(run, item, imageId) : storeWritten(run, item, p, imageId)))
                 .onItem().transformToUni(questions -> questions == null ? Uni.createFrom().voidItem()
                         : publishAndFinish(run, item, questions, true));
@@ -374,7 +401,7 @@ public class RunWorker {
 
     private Uni<List<QuestionRecord>> storeWritten(RunRecord run, RunItem item, Prepared p, String imageId) {
         Instant now = Instant.now();
-        item.status = WRITTEN;
+        item.status = RunItem.Status.WRITTEN.name();
         item.imageId = imageId;
         item.sha256 = p.image().sha256();
         item.blobUri = p.blobUri();
@@ -416,22 +443,61 @@ public class RunWorker {
     }
 
     private Uni<Void> publishAndFinish(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
+        // only the publishing's own failure is this image's; a database failure after it fails the round as before
         return publisher.publish(run, item, questions)
-                .call(() -> Panache.withTransaction(() -> RunItem.update("status = ?1, updatedAt = ?2 where id = ?3",
+                .map(published -> Optional.<PublishFailure>empty())
+                .onFailure().recoverWithItem(f -> Optional.of(PublishFailure.of(f)))
+                .chain(failure -> failure.isPresent()
+                        ? publishFailed(run, item, failure.get())
+                        : markPublished(run, item, questions, firstTime));
+    }
+
+    private Uni<Void> markPublished(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
+        return Panache.withTransaction(() -> RunItem.update("status = ?1, updatedAt = ?2 where id = ?3",
                                 RunItem.Status.DONE.name(), Instant.now(), item.id)
                         .call(() -> RunRecord.update("imagesAccepted = imagesAccepted + 1, "
                                         + "questionsEasy = questionsEasy + ?1, questionsHard = questionsHard + ?2, "
                                         + "statementsHard = statementsHard + ?3, requestsDispatched = requestsDispatched + ?4, "
                                         + "updatedAt = ?5 where runId = ?6",
                                 count(questions, QuestionType.EASY_QUESTION), count(questions, QuestionType.HARD_QUESTION),
-                                count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId))))
+                                count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId)))
                 .invoke(() -> {
                     metrics.counter("spavl.generator.images.accepted").increment();
                     questions.forEach(q -> questions(QuestionType.valueOf(q.type)).increment());
                     if (!firstTime) {
-                        LOG.infof("run %s row %d: written questions published again after a restart", run.runId, item.rowNo);
+                        LOG.infof("run %s row %d: written questions published again", run.runId, item.rowNo);
                     }
-                });
+                })
+                .replaceWithVoid();
+    }
+
+    /**
+     * A failure that cannot pass, or the last allowed attempt, rejects the image with the error (the run goes on with
+     * its other images); otherwise the row stays WRITTEN and is published again, from its stored questions, next round.
+     */
+    private Uni<Void> publishFailed(RunRecord run, RunItem item, PublishFailure failure) {
+        metrics.counter("spavl.generator.publish.failures", "permanent", String.valueOf(failure.permanent())).increment();
+        int attempt = item.publishAttempts + 1;
+        int limit = config.worker().maxPublishAttempts();
+        if (failure.permanent() || attempt >= limit) {
+            String why = failure.permanent()
+                    ? "its events cannot be published, and would not be on a retry: " + failure.detail()
+                    : "its events could not be published in " + attempt + " attempts (worker.max-publish-attempts), the last: "
+                            + failure.detail();
+            String reason = PublishFailure.Reason.PUBLISH_FAILED.name();
+            countRejection(run.runId, reason);
+            LOG.errorf("run %s row %d (%s) rejected: %s", run.runId, item.rowNo, item.sourceRef, why);
+            return Panache.withTransaction(() -> RunItem.update("status = ?1, reason = ?2, detail = ?3, "
+                                    + "publishAttempts = publishAttempts + 1, updatedAt = ?4 where id = ?5",
+                            RunItem.Status.REJECTED.name(), reason, why, Instant.now(), item.id)
+                    .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
+                            Instant.now(), run.runId)))
+                    .replaceWithVoid();
+        }
+        String why = "publishing failed (attempt " + attempt + " of " + limit + "): " + failure.detail();
+        LOG.warnf("run %s row %d (%s): %s; retried next round", run.runId, item.rowNo, item.sourceRef, why);
+        return Panache.withTransaction(() -> RunItem.update("publishAttempts = publishAttempts + 1, detail = ?1, updatedAt = ?2 "
+                + "where id = ?3", why, Instant.now(), item.id)).replaceWithVoid();
     }
 
     private Uni<Void> recordFailure(RunItem item, String detail) {

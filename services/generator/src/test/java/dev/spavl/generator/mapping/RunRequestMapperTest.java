@@ -77,6 +77,16 @@ class RunRequestMapperTest {
         assertThat(mapper.map(null, "r", now).problems()).extracting(RunRequestMapper.Problem::field).containsExactly("body");
     }
 
+    @Test
+    void theFingerprintIsTheBodysOwn() {
+        String one = RunRequestMapper.fingerprint(body("/data/a.jsonl", null, 1L, List.of("easy"), null));
+        assertThat(one).hasSize(64).isEqualTo(RunRequestMapper.fingerprint(body("/data/a.jsonl", null, 1L, List.of("easy"), null)));
+        assertThat(RunRequestMapper.fingerprint(body("/data/b.jsonl", null, 1L, List.of("easy"), null))).isNotEqualTo(one);
+        assertThat(RunRequestMapper.fingerprint(body("/data/a.jsonl", null, 2L, List.of("easy"), null))).isNotEqualTo(one);
+        assertThat(RunRequestMapper.fingerprint(body("/data/a.jsonl", null, 1L, List.of("easy"), List.of("lamm")))).isNotEqualTo(one);
+        assertThat(RunRequestMapper.fingerprint(null)).hasSize(64);
+    }
+
     private static RunRequestBody body(String source, String fanOut, Long seed, List<String> types, List<String> targets) {
         return new RunRequestBody(source, null, fanOut, seed, types, targets, null, null);
     }

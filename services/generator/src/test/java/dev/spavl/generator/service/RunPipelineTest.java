@@ -40,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Runs end to end inside the generator, on a real broker, registry and PostgreSQL: input read,
@@ -188,7 +189,7 @@ class RunPipelineTest {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/{id}", runId).then()
                 .body("status", equalTo("RUNNING"))
-                .body("waitingFor", equalTo("no live responder among the targets [qwen-vl-chat]")));
+                .body("waitingFor", startsWith("no live responder among the targets [qwen-vl-chat] (the run fails at ")));
 
         heartbeat("qwen-vl-chat", ResponderStatus.ACTIVE);
         awaitStatus(runId, "COMPLETED");
@@ -288,7 +289,7 @@ class RunPipelineTest {
         Path empty = newInput();
         String failed = start("{\"source\":\"" + empty.getFileName() + "\"}");
         awaitStatus(failed, "FAILED");
-        given().delete("/api/runs/{id}", failed).then().statusCode(409).body("title", equalTo("run already failed"));
+        given().delete("/api/runs/{id}", failed).then().statusCode(409).body("type", equalTo("urn:spavl:problem:run-already-failed"));
     }
 
     // ---------------------------------------------------------------------------------- helpers
