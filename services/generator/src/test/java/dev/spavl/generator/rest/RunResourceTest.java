@@ -155,7 +155,10 @@ class RunResourceTest {
 
     @Test
     void everyOther4xxHasAProblemBodyToo() {
-        given().delete("/api/runs/{id}", "run-nope").then().statusCode(405)
+        given().delete("/api/runs/{id}", "run-nope").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:spavl:problem:run-not-found"));
+        given().contentType(ContentType.JSON).body("{}").put("/api/runs/{id}", "run-nope").then().statusCode(405)
                 .contentType("application/problem+json")
                 .body("type", equalTo("about:blank"))
                 .body("title", equalTo("Method Not Allowed"))
