@@ -8,6 +8,7 @@ import dev.spavl.generator.prompt.ModelPromptWriter;
 import dev.spavl.generator.prompt.PromptWriter;
 import dev.spavl.generator.prompt.TemplatePromptWriter;
 import dev.spavl.generator.source.InputRoots;
+import dev.spavl.generator.source.ManifestLimits;
 import dev.spavl.generator.source.SourceReader;
 import dev.spavl.taxonomy.Taxonomy;
 import io.vertx.mutiny.core.Vertx;
@@ -32,8 +33,10 @@ public class GeneratorBeans {
 
     @Produces
     @Singleton
-    SourceReader sourceReader(InputRoots roots) {
-        return new SourceReader(roots);
+    SourceReader sourceReader(GeneratorConfig config, InputRoots roots) {
+        GeneratorConfig.Manifest m = config.manifest();
+        return new SourceReader(roots, new ManifestLimits(m.maxCaptionLength(), m.maxDescriptionLength(), m.maxUrlLength(),
+                m.maxPathLength(), m.maxClassLength(), m.maxRowBytes(), m.maxLineBytes(), m.maxFileBytes(), m.maxRows()));
     }
 
     @Produces
@@ -46,7 +49,7 @@ public class GeneratorBeans {
     @Singleton
     ImageInspector imageInspector(GeneratorConfig config) {
         GeneratorConfig.Images i = config.images();
-        return new ImageInspector(new ImageLimits(i.maxBytes(), i.maxPixels(), i.minWidth(), i.minHeight()));
+        return new ImageInspector(new ImageLimits(i.maxBytes(), i.maxPixels(), i.minWidth(), i.minHeight(), i.maxDecodedBytes()));
     }
 
     @Produces

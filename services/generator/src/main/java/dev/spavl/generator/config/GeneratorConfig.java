@@ -33,6 +33,8 @@ public interface GeneratorConfig {
 
     Images images();
 
+    Manifest manifest();
+
     Taxonomy taxonomy();
 
     Worker worker();
@@ -54,6 +56,47 @@ public interface GeneratorConfig {
 
         @WithDefault("64")
         int minHeight();
+
+        /**
+         * Largest decoded image, in bytes (width x height x bands x bytes per sample, from the header): a 16-bit
+         * PNG under max-pixels can still need several times the memory of an 8-bit one.
+         */
+        @WithDefault("160000000")
+        long maxDecodedBytes();
+    }
+
+    /** Bounds of a run's input, checked before anything is stored or published (ManifestLimits says why). */
+    interface Manifest {
+        @WithDefault("2000")
+        int maxCaptionLength();
+
+        @WithDefault("4000")
+        int maxDescriptionLength();
+
+        @WithDefault("2048")
+        int maxUrlLength();
+
+        @WithDefault("4096")
+        int maxPathLength();
+
+        /** Of each of class1, class2, class3. */
+        @WithDefault("256")
+        int maxClassLength();
+
+        /** UTF-8 bytes of all a row's fields together; at most 524288 (half of Kafka's 1 MiB record limit). */
+        @WithDefault("32768")
+        int maxRowBytes();
+
+        /** Bytes of one manifest line (a CSV record spanning lines: all of them). */
+        @WithDefault("65536")
+        int maxLineBytes();
+
+        @WithDefault("268435456")
+        long maxFileBytes();
+
+        /** Rows of one manifest or images of one folder tree: a larger input fails the run. */
+        @WithDefault("100000")
+        int maxRows();
     }
 
     interface Taxonomy {

@@ -29,7 +29,8 @@ import javax.imageio.spi.ImageReaderSpi;
  *   <li>magic bytes are not JPEG, PNG or WebP &rarr; {@link RejectionReason#UNSUPPORTED_FORMAT}
  *       (the format always comes from the bytes, never from a file name)</li>
  *   <li>width and height unreadable from the header &rarr; {@link RejectionReason#CORRUPT}</li>
- *   <li>width x height &gt; {@code maxPixels} &rarr; {@link RejectionReason#DECOMPRESSION_BOMB}</li>
+ *   <li>width x height &gt; {@code maxPixels}, or width x height x bands x bytes per sample (the decoded size, from
+ *       the reader's image types) &gt; {@code maxDecodedBytes} &rarr; {@link RejectionReason#DECOMPRESSION_BOMB}</li>
  *   <li>width or height below the minimum &rarr; {@link RejectionReason#TOO_SMALL}</li>
  *   <li>a full decode fails, the decoder reports missing or damaged data, or the container is cut short
  *       (PNG without IEND or with a bad critical-chunk CRC, WebP shorter than its RIFF size)
@@ -37,7 +38,7 @@ import javax.imageio.spi.ImageReaderSpi;
  * </ol>
  *
  * <p>Thread-safe: an instance holds only its immutable limits; every call uses its own reader, stream and digest.
- * A full decode holds up to {@code maxPixels} pixels in memory (about 160 MB at the default cap), so callers
+ * A full decode holds up to {@code maxDecodedBytes} in memory (160 MB by default), so callers
  * bound how many inspections run at once.
  *
  * <p>WebP needs {@code com.twelvemonkeys.imageio:imageio-webp} on the class path; construction fails without it.
@@ -173,6 +174,18 @@ public final class ImageInspector {
             return reject(RejectionReason.DECOMPRESSION_BOMB, format.formatName + " header announces " + width + "x"
                     + height + " = " + pixels + " pixels, over the limit of " + limits.maxPixels());
         }
+        // what the decode will allocate, before it does: 16-bit samples or extra bands multiply the pixels
+        long decodedBytes;
+        try {
+            decodedBytes = decodedBytes(reader, width, height);
+        } catch (IOException | RuntimeException e) {
+            return reject(RejectionReason.CORRUPT, "unreadable " + format.formatName + " header: " + describe(e));
+        }
+        if (decodedBytes > limits.maxDecodedBytes()) {
+            return reject(RejectionReason.DECOMPRESSION_BOMB, format.formatName + " header announces " + width + "x"
+                    + height + " pixels of " + decodedBytes / pixels + " bytes = " + decodedBytes
+                    + " bytes decoded, over the limit of " + limits.maxDecodedBytes());
+        }
         if (width < limits.minWidth() || height < limits.minHeight()) {
             return reject(RejectionReason.TOO_SMALL, width + "x" + height + " is below the minimum of "
                     + limits.minWidth() + "x" + limits.minHeight());
@@ -210,6 +223,37 @@ public final class ImageInspector {
         }
 
         return new Inspection.Accepted(format.mime, format.formatName, width, height, sha256(bytes), bytes.length);
+    }
+
+    /**
+     * Bytes of the decoded image: width x height x the bytes a pixel takes in the largest of the reader's raw type and
+     * the type {@code read} decodes into (its first image type), rounded up to whole bytes. Readers learn both from
+     * the header; a reader that names neither is counted at 8 bytes a pixel (16-bit RGBA, the most a PNG can have).
+     */
+    private static long decodedBytes(ImageReader reader, int width, int height) throws IOException {
+        long bitsPerPixel = bitsPerPixel(reader.getRawImageType(0));
+        Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (types != null && types.hasNext()) {
+            bitsPerPixel = Math.max(bitsPerPixel, bitsPerPixel(types.next()));
+        }
+        if (bitsPerPixel <= 0) {
+            bitsPerPixel = 64;
+        }
+        return ((long) width * height * bitsPerPixel + 7) / 8; // width x height is within maxPixels here
+    }
+
+    /** Bits a pixel of this type is stored in: its samples' sizes, or more when they are stored in wider elements. */
+    private static long bitsPerPixel(javax.imageio.ImageTypeSpecifier type) {
+        if (type == null) {
+            return 0;
+        }
+        java.awt.image.SampleModel model = type.getSampleModel();
+        long sampleBits = 0;
+        for (int size : model.getSampleSize()) {
+            sampleBits += size;
+        }
+        long elementBits = (long) model.getNumDataElements() * java.awt.image.DataBuffer.getDataTypeSize(model.getDataType());
+        return Math.max(sampleBits, elementBits);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.spavl.generator.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -12,8 +13,6 @@ import dev.spavl.events.SourceKind;
 import dev.spavl.generator.intake.RejectionReason;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,10 +36,20 @@ public final class SourceReader {
             "class1", "class2", "class3", "image_name", "name", "split");
 
     private final ObjectMapper json = new ObjectMapper();
+    /** Reads one record (already split by CsvRecords) into its fields. */
+    private final ObjectReader csvRecord = new CsvMapper().enable(CsvParser.Feature.TRIM_SPACES)
+            .enable(CsvParser.Feature.WRAP_AS_ARRAY).readerFor(String[].class).with(CsvSchema.emptySchema());
     private final InputRoots roots;
+    private final ManifestLimits limits;
 
+    /** A reader with {@link ManifestLimits#defaults()}. */
     public SourceReader(InputRoots roots) {
+        this(roots, ManifestLimits.defaults());
+    }
+
+    public SourceReader(InputRoots roots, ManifestLimits limits) {
         this.roots = roots;
+        this.limits = limits;
     }
 
     /**
@@ -73,6 +82,9 @@ public final class SourceReader {
                 continue; // README files, .DS_Store and the like are not rows
             }
             rowNo++;
+            if (rowNo > limits.maxRows()) {
+                throw new SourceException(limits.tooManyRows());
+            }
             Path rel = root.relativize(file);
             if (rel.getNameCount() != 4) {
                 problems.add(new RowProblem(rowNo, rel.toString(), RejectionReason.INVALID_ROW,
@@ -93,61 +105,116 @@ public final class SourceReader {
     SourceListing readJsonLines(Path manifest) {
         List<SourceRow> rows = new ArrayList<>();
         List<RowProblem> problems = new ArrayList<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new SourceException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            int rowNo = i + 1;
-            if (line.isEmpty()) {
-                continue;
-            }
-            try {
-                JsonNode node = json.readTree(line);
-                if (!node.isObject()) {
-                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "line is not a JSON object"));
+        try (ManifestLines lines = open(manifest)) {
+            for (ManifestLines.Line line = lines.next(); line != null; line = lines.next()) {
+                int rowNo = line.lineNo();
+                if (line.text() == null) {
+                    countRow(rows, problems);
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, line.problem()));
                     continue;
                 }
-                Map<String, String> fields = new java.util.LinkedHashMap<>();
-                node.properties().forEach(e -> fields.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-                addRow(rowNo, fields, manifest, rows, problems);
-            } catch (IOException e) {
-                problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "not valid JSON: " + firstLine(e.getMessage())));
+                String text = line.text().strip();
+                if (text.isEmpty()) {
+                    continue;
+                }
+                countRow(rows, problems);
+                try {
+                    JsonNode node = json.readTree(text);
+                    if (node == null || !node.isObject()) {
+                        problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "line is not a JSON object"));
+                        continue;
+                    }
+                    Map<String, String> fields = new java.util.LinkedHashMap<>();
+                    node.properties().forEach(e -> fields.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+                    addRow(rowNo, fields, manifest, rows, problems);
+                } catch (IOException e) {
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "not valid JSON: " + firstLine(e.getMessage())));
+                }
             }
         }
         return new SourceListing(rows, problems);
     }
 
+    /**
+     * CSV with a header line; a row's number is the line it starts on (the header is line 1). A malformed row (an
+     * unclosed quote, text after a closing quote, more or fewer fields than the header) is a problem of its own and
+     * the other rows proceed ({@link CsvRecords} says why records are split by hand; Jackson CSV parses each one).
+     */
     SourceListing readCsv(Path manifest) {
         List<SourceRow> rows = new ArrayList<>();
         List<RowProblem> problems = new ArrayList<>();
-        CsvMapper csv = new CsvMapper();
-        csv.enable(CsvParser.Feature.TRIM_SPACES);
-        CsvSchema schema = CsvSchema.emptySchema().withHeader();
-        try (Reader reader = Files.newBufferedReader(manifest, StandardCharsets.UTF_8);
-             MappingIterator<Map<String, String>> it = csv.readerFor(Map.class).with(schema).readValues(reader)) {
-            int rowNo = 1; // the header is row 1
-            while (true) {
-                rowNo++;
-                Map<String, String> fields;
-                try {
-                    if (!it.hasNextValue()) {
-                        break;
-                    }
-                    fields = it.nextValue();
-                } catch (RuntimeException e) {
-                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "not valid CSV: " + firstLine(e.getMessage())));
-                    break; // the parser cannot resynchronise after a broken row
+        try (ManifestLines lines = open(manifest)) {
+            CsvRecords records = new CsvRecords(lines, limits.maxLineBytes());
+            CsvRecords.Record header = records.next(-1);
+            if (header == null) {
+                return new SourceListing(rows, problems);
+            }
+            if (header.text() == null) {
+                throw new SourceException("the CSV header of " + manifest + " (line " + header.lineNo() + ") cannot be read: "
+                        + header.problem());
+            }
+            String[] columns = csvFields(header.text());
+            if (columns == null) {
+                throw new SourceException("the CSV header of " + manifest + " (line " + header.lineNo() + ") is not valid CSV");
+            }
+            for (CsvRecords.Record record = records.next(columns.length); record != null; record = records.next(columns.length)) {
+                countRow(rows, problems);
+                int rowNo = record.lineNo();
+                if (record.text() == null) {
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, record.problem()));
+                    continue;
+                }
+                String[] values = csvFields(record.text());
+                if (values == null) {
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, "not valid CSV"));
+                    continue;
+                }
+                if (values.length != columns.length) {
+                    problems.add(new RowProblem(rowNo, null, RejectionReason.INVALID_ROW, values.length + " field"
+                            + (values.length == 1 ? "" : "s") + ", the header has " + columns.length));
+                    continue;
+                }
+                Map<String, String> fields = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < columns.length; i++) {
+                    fields.put(columns[i], values[i]);
                 }
                 addRow(rowNo, fields, manifest, rows, problems);
             }
+        }
+        return new SourceListing(rows, problems);
+    }
+
+    /** One record's fields as Jackson CSV reads them (spaces around fields trimmed), or null when it cannot. */
+    private String[] csvFields(String record) {
+        try (MappingIterator<String[]> it = csvRecord.readValues(record)) {
+            if (!it.hasNextValue()) {
+                return new String[] {""};
+            }
+            String[] values = it.nextValue();
+            return it.hasNextValue() ? null : values;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ManifestLines open(Path manifest) {
+        try {
+            long size = Files.size(manifest);
+            if (size > limits.maxFileBytes()) {
+                throw new SourceException("manifest " + manifest + " is " + size + " bytes; at most " + limits.maxFileBytes()
+                        + " (" + ManifestLimits.PREFIX + "max-file-bytes): split it into several runs");
+            }
+            return new ManifestLines(Files.newInputStream(manifest), limits.maxLineBytes(), limits.maxFileBytes());
         } catch (IOException e) {
             throw new SourceException("cannot read manifest " + manifest + ": " + e.getMessage(), e);
         }
-        return new SourceListing(rows, problems);
+    }
+
+    /** One more row (good or not) of the input; more than max-rows fail the run before anything is stored. */
+    private void countRow(List<SourceRow> rows, List<RowProblem> problems) {
+        if (rows.size() + problems.size() >= limits.maxRows()) {
+            throw new SourceException(limits.tooManyRows());
+        }
     }
 
     private void addRow(int rowNo, Map<String, String> raw, Path manifest, List<SourceRow> rows, List<RowProblem> problems) {
@@ -156,10 +223,25 @@ public final class SourceReader {
         List<String> unknown = f.keySet().stream().filter(k -> !MANIFEST_FIELDS.contains(k)).sorted().toList();
         String path = f.get("path");
         String url = f.get("url");
-        String ref = path != null ? path : url;
+        String ref = shortRef(path != null ? path : url);
         if (!unknown.isEmpty()) {
             problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, "unknown column(s) " + unknown
                     + "; known: path, url, caption, description, class1, class2, class3, image_name, split"));
+            return;
+        }
+        // bounded before any value is used (or echoed in a message), stored or published
+        long rowBytes = 0;
+        for (Map.Entry<String, String> e : f.entrySet()) {
+            String tooLong = limits.fieldProblem(e.getKey(), e.getValue());
+            if (tooLong != null) {
+                problems.add(new RowProblem(rowNo, shortRef(ref), RejectionReason.INVALID_ROW, tooLong));
+                return;
+            }
+            rowBytes += e.getValue() == null ? 0 : e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        String tooBig = limits.rowProblem(rowBytes);
+        if (tooBig != null) {
+            problems.add(new RowProblem(rowNo, shortRef(ref), RejectionReason.INVALID_ROW, tooBig));
             return;
         }
         if ((path == null) == (url == null)) {
@@ -197,6 +279,12 @@ public final class SourceReader {
         }
         rows.add(new SourceRow(rowNo, resolvedPath, url, f.get("caption"), f.get("description"),
                 f.get("class1"), f.get("class2"), f.get("class3"), imageName, split));
+    }
+
+    /** A reference as stored with a rejected row: cut, since a too-long path or url is what the row is rejected for. */
+    private String shortRef(String ref) {
+        int max = Math.max(limits.maxPathLength(), limits.maxUrlLength());
+        return ref == null || ref.length() <= max ? ref : ref.substring(0, max) + "...";
     }
 
     private static String fileName(String ref) {

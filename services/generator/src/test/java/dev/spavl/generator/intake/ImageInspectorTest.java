@@ -86,6 +86,29 @@ class ImageInspectorTest {
         assertThat(tight.inspect(png)).isInstanceOf(Inspection.Accepted.class);
     }
 
+    // ---- decoded bytes, not only pixels ---------------------------------------------------------------------
+
+    @Test
+    void a16BitPngUnderThePixelCapIsRefusedByItsDecodedBytesBeforeDecoding() {
+        // 39.7 Mpx (under the 40 Mpx cap) of 16-bit RGB: 6 bytes a pixel, 238 MB decoded; only the header is there
+        byte[] header = TestImages.pngWithHeader(6300, 6300, 16, 2);
+
+        assertThat(inspector.inspect(header)).isEqualTo(new Inspection.Rejected(RejectionReason.DECOMPRESSION_BOMB,
+                "png header announces 6300x6300 pixels of 6 bytes = 238140000 bytes decoded, over the limit of 160000000"));
+    }
+
+    @Test
+    void theDecodedBytesBudgetCountsBandsAndBytesPerSample() {
+        byte[] png16 = TestImages.png16(100, 100); // 100 x 100 x 3 bands x 2 bytes
+        ImageInspector atBudget = new ImageInspector(new ImageLimits(20_000_000, 40_000_000, 64, 64, 60_000));
+        ImageInspector belowBudget = new ImageInspector(new ImageLimits(20_000_000, 40_000_000, 64, 64, 59_999));
+
+        assertThat(atBudget.inspect(png16)).isInstanceOf(Inspection.Accepted.class);
+        assertThat(belowBudget.inspect(png16)).isEqualTo(new Inspection.Rejected(RejectionReason.DECOMPRESSION_BOMB,
+                "png header announces 100x100 pixels of 6 bytes = 60000 bytes decoded, over the limit of 59999"));
+        assertThat(belowBudget.inspect(TestImages.png(100, 100))).as("8-bit samples").isInstanceOf(Inspection.Accepted.class);
+    }
+
     // ---- too large ------------------------------------------------------------------------------------------
 
     @Test

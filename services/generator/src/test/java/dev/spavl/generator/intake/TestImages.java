@@ -97,6 +97,33 @@ public final class TestImages {
      * A hand-made PNG whose IHDR announces {@code width x height} 8-bit RGB pixels (correct CRCs), followed by a
      * tiny IDAT holding one compressed scanline and IEND: a decompression bomb's header on a few dozen bytes.
      */
+    /** A real PNG of 16-bit RGB samples (6 bytes a decoded pixel). */
+    public static byte[] png16(int width, int height) {
+        java.awt.image.ColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT);
+        BufferedImage image = new BufferedImage(cm, cm.createCompatibleWritableRaster(width, height), false, null);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.getRaster().setPixel(x, y, new int[] {x * 600 % 65536, y * 600 % 65536, (x + y) * 300 % 65536});
+            }
+        }
+        return write(image, "png");
+    }
+
+    /** Only a PNG header announcing width x height pixels of {@code bitDepth}-bit samples of {@code colourType}. */
+    public static byte[] pngWithHeader(int width, int height, int bitDepth, int colourType) {
+        byte[] png = pngWithHeader(width, height);
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(Arrays.copyOf(png, 8));
+        chunk(out, "IHDR", ihdr.array());
+        int afterIhdr = 8 + 8 + 13 + 4;
+        out.writeBytes(Arrays.copyOfRange(png, afterIhdr, png.length));
+        return out.toByteArray();
+    }
+
     public static byte[] pngWithHeader(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});

@@ -57,6 +57,8 @@ class RunFaultsTest {
             return Map.of(
                     // an ImageRegistered with a caption of a few KB is over this; one with a short caption is not
                     "mp.messaging.outgoing.images.max.request.size", "2048",
+                    // intake would refuse that caption (spavl.generator.manifest): let it through to reach the producer
+                    "spavl.generator.manifest.max-caption-length", "5000",
                     // a lane whose topic does not exist: each send fails after 1 s, the connector does not retry it
                     "mp.messaging.outgoing.requests.max.block.ms", "1000",
                     "mp.messaging.outgoing.requests.retries", "0",

@@ -161,6 +161,45 @@ class RunPipelineTest {
     }
 
     @Test
+    void oversizedAndMalformedManifestRowsAreRejectedAtIntakeAndTheOthersProceed() throws IOException {
+        heartbeat("otter", ResponderStatus.ACTIVE);
+        Path dir = newInput();
+        write(dir, "img/a.png", TestImages.png(90, 90));
+        write(dir, "img/f.jpg", TestImages.jpeg(90, 90));
+        String classes = ",Malicious Use,Security threats,malware";
+        String csv = String.join("\r\n",
+                "path,caption,class1,class2,class3",
+                "img/a.png,\"a caption, quoted\"" + classes,
+                "img/b.png," + "x".repeat(10 * 1024 * 1024) + classes,
+                "img/c.png," + "y".repeat(2500) + classes,
+                "img/d.png,\"never closed" + classes,
+                "img/e.png,cap" + classes + ",extra",
+                "img/f.jpg,plain" + classes) + "\r\n";
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = csv.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = java.util.Arrays.copyOf(bom, bom.length + body.length);
+        System.arraycopy(body, 0, withBom, bom.length, body.length);
+        Files.write(dir.resolve("m.csv"), withBom);
+
+        String runId = start("{\"source\":\"" + dir.getFileName() + "/m.csv\",\"targets\":[\"otter\"],\"questionTypes\":[\"easy\"]}");
+        JsonPath run = awaitStatus(runId, "COMPLETED");
+        assertThat(run.getString("sourceKind")).isEqualTo("MANIFEST_CSV");
+        assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(2);
+        List<Map<String, Object>> rejections = given().get("/api/runs/{id}/rejections", runId).then().statusCode(200)
+                .extract().jsonPath().getList("rejections");
+        assertThat(rejections).extracting(r -> r.get("row") + ":" + r.get("reason")).containsExactly(
+                "3:INVALID_ROW", "4:INVALID_ROW", "5:INVALID_ROW", "6:INVALID_ROW");
+        assertThat(rejections).extracting(r -> r.get("detail").toString()).containsExactly(
+                "line 3 is " + (10 * 1024 * 1024 + 50) + " bytes long; at most 65536 (spavl.generator.manifest.max-line-bytes)",
+                "caption is 2500 characters long; at most 2000 (spavl.generator.manifest.max-caption-length)",
+                "unclosed quote in field 2 (a quoted field ends with \" before the comma or the line end)",
+                "6 fields, the header has 5");
+        List<ImageRegistered> images = ofRun(kafka.<ImageRegistered>readAll("spavl.images", Duration.ofSeconds(10)), runId,
+                ImageRegistered::getRunId);
+        assertThat(images).hasSize(2);
+    }
+
+    @Test
     void aRunWithNothingToDoEndsWithTheReason() throws IOException {
         heartbeat("otter", ResponderStatus.ACTIVE); // images are checked only while a responder could answer them
         Path empty = newInput();
