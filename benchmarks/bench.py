@@ -361,12 +361,15 @@ def machine_description():
         for line in f:
             if line.startswith("MemTotal:"):
                 mem_kb = int(line.split()[1])
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    # the JVM announces JAVA_TOOL_OPTIONS (a profiling run's JFR options) before its version
+    java = next(l for l in subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+                if not l.startswith("Picked up"))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "cpu": f"{os.cpu_count()} x {cpu}", "memory_gib": round(mem_kb / 1024 / 1024, 1),
-            "kernel": platform.release(), "java": java, "commit": commit + ("+local changes" if dirty else "")}
+            "kernel": platform.release(), "java": java, "commit": commit + ("+local changes" if dirty else ""),
+            **({"java_tool_options": os.environ["JAVA_TOOL_OPTIONS"]} if os.environ.get("JAVA_TOOL_OPTIONS") else {})}
 
 
 def write_report(out_dir, scenario, command, machine, figures, markdown_lines):
@@ -376,7 +379,10 @@ def write_report(out_dir, scenario, command, machine, figures, markdown_lines):
         json.dump(report, f, indent=2)
     md = [f"### {scenario}", "", f"- command: `{command}`",
           f"- machine: {machine['cpu']}, {machine['memory_gib']} GiB, Linux {machine['kernel']}, {machine['java']}",
-          f"- date: {machine['date']}, commit {machine['commit']}", ""] + markdown_lines
+          f"- date: {machine['date']}, commit {machine['commit']}"]
+    if machine.get("java_tool_options"):
+        md.append(f"- JAVA_TOOL_OPTIONS: `{machine['java_tool_options']}` (every JVM of the stack)")
+    md += [""] + markdown_lines
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     print("\n".join(md), flush=True)
