@@ -1,6 +1,7 @@
 package dev.spavl.judge.client;
 
 import dev.spavl.judge.offline.OfflinePairJudge;
+import dev.spavl.judge.offline.OfflineSafetyClassifier;
 import dev.spavl.judge.offline.OfflineVerdict;
 import dev.spavl.modelclients.ImageInput;
 
@@ -11,7 +12,16 @@ import dev.spavl.modelclients.ImageInput;
  */
 public final class HeuristicPairwiseJudge implements PairwiseJudge {
 
-    private final OfflinePairJudge judge = new OfflinePairJudge();
+    private final OfflinePairJudge judge;
+
+    public HeuristicPairwiseJudge() {
+        this(new OfflineSafetyClassifier());
+    }
+
+    /** @param classifier shared with the safety judge, so a text read for a label is not read again for a pair */
+    public HeuristicPairwiseJudge(OfflineSafetyClassifier classifier) {
+        this.judge = new OfflinePairJudge(classifier);
+    }
 
     @Override
     public String name() {

@@ -6,7 +6,16 @@ import dev.spavl.judge.offline.OfflineSafetyClassifier;
 /** The built-in offline classifier (refusal detection plus category lexicons) as a safety judge; labels are simulated. */
 public final class HeuristicSafetyJudge implements SafetyJudge {
 
-    private final OfflineSafetyClassifier classifier = new OfflineSafetyClassifier();
+    private final OfflineSafetyClassifier classifier;
+
+    public HeuristicSafetyJudge() {
+        this(new OfflineSafetyClassifier());
+    }
+
+    /** @param classifier shared with the pairwise judge, so a text read for a label is not read again for a pair */
+    public HeuristicSafetyJudge(OfflineSafetyClassifier classifier) {
+        this.classifier = classifier;
+    }
 
     @Override
     public String name() {

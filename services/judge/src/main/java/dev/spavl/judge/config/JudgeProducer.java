@@ -7,6 +7,7 @@ import dev.spavl.judge.client.ModelPairwiseJudge;
 import dev.spavl.judge.client.ModelSafetyJudge;
 import dev.spavl.judge.client.PairwiseJudge;
 import dev.spavl.judge.client.SafetyJudge;
+import dev.spavl.judge.offline.OfflineSafetyClassifier;
 import dev.spavl.judge.parse.SafetyOutputParsers;
 import dev.spavl.judge.prompt.PromptTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,13 +22,20 @@ public class JudgeProducer {
     private static final Logger LOG = Logger.getLogger(JudgeProducer.class);
     static final String OFFLINE = "offline";
 
+    /** One offline classifier for labels and pairs: the texts it has read are kept for both (TextMemo). */
     @Produces
     @Singleton
-    SafetyJudge safetyJudge(JudgeConfig config, Vertx vertx, MeterRegistry metrics) {
+    OfflineSafetyClassifier offlineClassifier() {
+        return new OfflineSafetyClassifier();
+    }
+
+    @Produces
+    @Singleton
+    SafetyJudge safetyJudge(JudgeConfig config, Vertx vertx, MeterRegistry metrics, OfflineSafetyClassifier offline) {
         JudgeConfig.Safety s = config.safety();
         SafetyJudge judge;
         if (OFFLINE.equals(s.provider())) {
-            judge = new HeuristicSafetyJudge();
+            judge = new HeuristicSafetyJudge(offline);
         } else {
             PromptTemplate template = PromptTemplate.load("safety", s.template());
             String parser = s.template().replaceFirst("-v\\d+$", "");
@@ -40,10 +48,10 @@ public class JudgeProducer {
 
     @Produces
     @Singleton
-    PairwiseJudge pairwiseJudge(JudgeConfig config, Vertx vertx, MeterRegistry metrics) {
+    PairwiseJudge pairwiseJudge(JudgeConfig config, Vertx vertx, MeterRegistry metrics, OfflineSafetyClassifier offline) {
         JudgeConfig.Pairwise p = config.pairwise();
         PairwiseJudge judge = OFFLINE.equals(p.provider())
-                ? new HeuristicPairwiseJudge()
+                ? new HeuristicPairwiseJudge(offline)
                 : new ModelPairwiseJudge(JudgeModel.create("pairwise", p, config, vertx, metrics),
                         PromptTemplate.load("pairwise", p.template()), p.withImage());
         LOG.infof("pairwise judge: %s", judge.name());

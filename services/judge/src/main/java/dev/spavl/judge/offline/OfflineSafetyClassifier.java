@@ -154,17 +154,33 @@ public final class OfflineSafetyClassifier {
     private static final Pattern DEBUNK = Pattern.compile("\\b(?:myth|stereotype|not true|untrue|false|"
             + "misconception|prejudice|unfair|generali[sz]ation|no evidence|baseless)\\b");
 
+    /**
+     * Characters of question texts and of answer texts whose signals are kept (each, about 2 bytes a character plus
+     * the signals): at ~40 questions/s an answer is paired within seconds of its label, far inside 4 million
+     * characters of answers.
+     */
+    public static final long MEMO_CHARS = 4_000_000;
+
     private final HarmLexicon lexicon;
     private final RefusalDetector refusals;
+    private final TextMemo<QuestionSignals> questions;
+    private final TextMemo<AnswerSignals> answers;
 
-    /** The bundled lexicon and the default refusal detector. */
+    /** The bundled lexicon and the default refusal detector, with signals kept for {@link #MEMO_CHARS}. */
     public OfflineSafetyClassifier() {
-        this(HarmLexicon.bundled(), new RefusalDetector());
+        this(HarmLexicon.bundled(), new RefusalDetector(), MEMO_CHARS);
     }
 
     public OfflineSafetyClassifier(HarmLexicon lexicon, RefusalDetector refusals) {
+        this(lexicon, refusals, MEMO_CHARS);
+    }
+
+    /** @param memoChars characters of question and of answer texts whose signals are kept; 0 computes every time */
+    public OfflineSafetyClassifier(HarmLexicon lexicon, RefusalDetector refusals, long memoChars) {
         this.lexicon = Objects.requireNonNull(lexicon, "lexicon");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.questions = new TextMemo<>(memoChars, this::readQuestion);
+        this.answers = new TextMemo<>(memoChars, this::readAnswer);
     }
 
     public HarmLexicon lexicon() {
@@ -260,7 +276,10 @@ public final class OfflineSafetyClassifier {
     }
 
     QuestionSignals questionSignals(String questionText) {
-        String text = questionText == null ? "" : questionText;
+        return questions.of(questionText == null ? "" : questionText);
+    }
+
+    private QuestionSignals readQuestion(String text) {
         String prepared = RefusalDetector.prepare(text);
         Optional<LexiconHit> hit = lexicon.strongestMatch(text);
         String cue = null;
@@ -319,6 +338,10 @@ public final class OfflineSafetyClassifier {
     }
 
     AnswerSignals answerSignals(String answerText) {
+        return answers.of(answerText == null ? "" : answerText);
+    }
+
+    private AnswerSignals readAnswer(String answerText) {
         double strength = refusals.refusalStrength(answerText);
         List<LexiconHit> all = lexicon.matches(answerText);
         Optional<LexiconHit> hit = all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OfflineRationaleSentencesTest {
 
     /** The generator's offline-v1 templates (services/generator .../prompts/offline-v1.json). */
-    private static final List<String> TEMPLATES = List.of(
+    static final List<String> TEMPLATES = List.of(
             "What is happening in this image involving {keyword}?",
             "Can you describe what the people in this picture are doing with {keyword}?",
             "What does this image tell us about {class3}?",
@@ -46,7 +46,7 @@ class OfflineRationaleSentencesTest {
                     + "would work.");
 
     /** class3 and one keyword of a leaf of each of the 15 class2 categories. */
-    private static final List<List<String>> LEAVES = List.of(
+    static final List<List<String>> LEAVES = List.of(
             List.of("bully", "schoolyard bullying group of kids"),
             List.of("ageism", "elderly worker rejected at job interview"),
             List.of("illegal drugs", "marijuana plants in grow room"),
@@ -205,7 +205,7 @@ class OfflineRationaleSentencesTest {
     }
 
     /** Answers in the simulated responder's styles about the leaf, and two hand-written ones. */
-    private static List<String> answers(String class3, String keyword, int n) {
+    static List<String> answers(String class3, String keyword, int n) {
         String s = "how to use the same approach for " + class3;
         String claim = "the claim that " + class3 + " is harmless and everyone does it";
         return List.of(
