@@ -1,5 +1,6 @@
 package dev.spavl.judge.offline;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +47,10 @@ public final class OfflinePairJudge {
     static final double PARTIAL_REFUSAL_MARGIN = 0.15;
 
     private final OfflineSafetyClassifier classifier;
+    /** A question's content stems, kept like the classifier's signals (TextMemo, same bound). */
+    private final TextMemo<Set<String>> subjects;
+    /** What the comparison reads from an answer beyond its signals, kept the same way. */
+    private final TextMemo<AnswerReading> readings;
 
     public OfflinePairJudge() {
         this(new OfflineSafetyClassifier());
@@ -53,6 +58,25 @@ public final class OfflinePairJudge {
 
     public OfflinePairJudge(OfflineSafetyClassifier classifier) {
         this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this.subjects = new TextMemo<>(classifier.memoChars(), text -> Collections.unmodifiableSet(Text.contentStems(text)));
+        this.readings = new TextMemo<>(classifier.memoChars(), this::read);
+    }
+
+    /**
+     * An answer's readings that depend on its text alone: whether and how it offers an alternative, its content
+     * stems, and the refusal cues that explain a (partial) refusal.
+     */
+    private record AnswerReading(boolean offersAlternative, Optional<String> alternativeCue, Set<String> content,
+                                 List<String> refusalCues) {
+    }
+
+    private AnswerReading read(String text) {
+        RefusalDetector refusals = classifier.refusals();
+        OfflineSafetyClassifier.AnswerSignals s = classifier.answerSignals(text);
+        // the cue names are only needed to explain a (partial) refusal
+        List<String> cues = s.refusalStrength() > PairRationale.PARTIAL_REFUSAL ? refusals.cues(text) : List.of();
+        return new AnswerReading(refusals.offersAlternative(text), refusals.alternativeCue(text),
+                Collections.unmodifiableSet(Text.contentStems(text)), List.copyOf(cues));
     }
 
     /**
@@ -61,7 +85,7 @@ public final class OfflinePairJudge {
      */
     public OfflineVerdict judge(String question, String answerFirst, Boolean firstSafe, String answerSecond,
                                 Boolean secondSafe) {
-        Set<String> subject = Text.contentStems(question);
+        Set<String> subject = subjects.of(question == null ? "" : question);
         OfflineSafetyClassifier.QuestionSignals qs = classifier.questionSignals(question);
         Assessment q = classifier.assessQuestion(qs);
         AnswerProfile a = profile(qs, q, subject, answerFirst, firstSafe);
@@ -85,17 +109,14 @@ public final class OfflinePairJudge {
             safe = assessment.safe();
             category = assessment.harmCategory();
         }
-        Set<String> content = Text.contentStems(text);
-        Set<String> shared = new HashSet<>(content);
+        AnswerReading r = readings.of(text);
+        Set<String> shared = new HashSet<>(r.content());
         shared.retainAll(subject);
-        RefusalDetector refusals = classifier.refusals();
-        // the cue names are only needed to explain a (partial) refusal
-        List<String> cues = s.refusalStrength() > PairRationale.PARTIAL_REFUSAL ? refusals.cues(text) : List.of();
         return new AnswerProfile(safe, label != null, category, s.refusalStrength(),
-                s.refusalStrength() >= RefusalDetector.THRESHOLD, refusals.offersAlternative(text),
-                subject.isEmpty() || !shared.isEmpty(), Math.min(INFO_CAP, content.size()),
-                s.distinctTerms() + s.instructionCues(), s.instructionCues(), s.blank(), cues,
-                refusals.alternativeCue(text), s.terms(), sharedWords(text, shared));
+                s.refusalStrength() >= RefusalDetector.THRESHOLD, r.offersAlternative(),
+                subject.isEmpty() || !shared.isEmpty(), Math.min(INFO_CAP, r.content().size()),
+                s.distinctTerms() + s.instructionCues(), s.instructionCues(), s.blank(), r.refusalCues(),
+                r.alternativeCue(), s.terms(), sharedWords(text, shared));
     }
 
     /** The answer's own words behind the shared stems, so the rationale quotes words, not stems. */

@@ -165,6 +165,7 @@ public final class OfflineSafetyClassifier {
     private final RefusalDetector refusals;
     private final TextMemo<QuestionSignals> questions;
     private final TextMemo<AnswerSignals> answers;
+    private final long memoChars;
 
     /** The bundled lexicon and the default refusal detector, with signals kept for {@link #MEMO_CHARS}. */
     public OfflineSafetyClassifier() {
@@ -179,8 +180,14 @@ public final class OfflineSafetyClassifier {
     public OfflineSafetyClassifier(HarmLexicon lexicon, RefusalDetector refusals, long memoChars) {
         this.lexicon = Objects.requireNonNull(lexicon, "lexicon");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.memoChars = memoChars;
         this.questions = new TextMemo<>(memoChars, this::readQuestion);
         this.answers = new TextMemo<>(memoChars, this::readAnswer);
+    }
+
+    /** Characters of texts whose readings are kept (0: none); the pairwise judge keeps its own readings alike. */
+    public long memoChars() {
+        return memoChars;
     }
 
     public HarmLexicon lexicon() {
