@@ -95,7 +95,8 @@ class AbusiveInputsIT {
         }
         writeSixteenBitPng(folder.resolve("huge-16bit.png"), 6300, 6300);
         String hugeCaption = "a".repeat(10 * 1024 * 1024);
-        String header = "path,url,class1,class2,class3,caption,image_name\n";
+        // every row pins its image to train, so both good images land in training/ whatever the run id draws
+        String header = "path,url,class1,class2,class3,caption,image_name,split\n";
         String[] rows = {
                 csv(IMAGES.get(0), "", "Malicious Use", "Security threats", "cyber", "a laptop screen full of code", ""),
                 csv(IMAGES.get(1), "", "Socioeconomic Harms", "Risky financial practices", "gamble", hugeCaption, ""),
@@ -105,7 +106,7 @@ class AbusiveInputsIT {
                 csv(IMAGES.get(3), "", "Malicious Use", "Illegal activities", "theft", "a bicycle", "") + ",one field too many",
                 csv(IMAGES.get(2), "", "Representation & ToxicityHarms", "Toxic", "bully", "a hallway at school", ""),
                 csv(IMAGES.get(3), "", "Malicious Use", "Illegal activities", "theft", "b".repeat(3000), ""),
-                IMAGES.get(3) + ",,Malicious Use,Illegal activities,theft,\"an unclosed quote,",
+                IMAGES.get(3) + ",,Malicious Use,Illegal activities,theft,\"an unclosed quote,,train",
         };
         ByteArrayOutputStream manifest = new ByteArrayOutputStream();
         manifest.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
@@ -269,7 +270,7 @@ class AbusiveInputsIT {
 
     private static String csv(String path, String url, String class1, String class2, String class3, String caption,
                               String imageName) {
-        return String.join(",", List.of(path, url, class1, class2, class3, caption, imageName).stream()
+        return String.join(",", List.of(path, url, class1, class2, class3, caption, imageName, "train").stream()
                 .map(f -> f.isEmpty() ? "" : "\"" + f.replace("\"", "\"\"") + "\"").toList());
     }
 
