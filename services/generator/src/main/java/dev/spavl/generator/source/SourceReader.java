@@ -81,10 +81,8 @@ public final class SourceReader {
             if (!IMAGE_EXTENSIONS.contains(ext)) {
                 continue; // README files, .DS_Store and the like are not rows
             }
+            countRow(rows, problems);
             rowNo++;
-            if (rowNo > limits.maxRows()) {
-                throw new SourceException(limits.tooManyRows());
-            }
             Path rel = root.relativize(file);
             if (rel.getNameCount() != 4) {
                 problems.add(new RowProblem(rowNo, rel.toString(), RejectionReason.INVALID_ROW,
@@ -234,14 +232,14 @@ public final class SourceReader {
         for (Map.Entry<String, String> e : f.entrySet()) {
             String tooLong = limits.fieldProblem(e.getKey(), e.getValue());
             if (tooLong != null) {
-                problems.add(new RowProblem(rowNo, shortRef(ref), RejectionReason.INVALID_ROW, tooLong));
+                problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, tooLong));
                 return;
             }
             rowBytes += e.getValue() == null ? 0 : e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
         String tooBig = limits.rowProblem(rowBytes);
         if (tooBig != null) {
-            problems.add(new RowProblem(rowNo, shortRef(ref), RejectionReason.INVALID_ROW, tooBig));
+            problems.add(new RowProblem(rowNo, ref, RejectionReason.INVALID_ROW, tooBig));
             return;
         }
         if ((path == null) == (url == null)) {

@@ -148,8 +148,7 @@ class RunPipelineTest {
         assertThat(run.getString("sourceKind")).isEqualTo("MANIFEST_JSONL");
         assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(2);
 
-        List<Map<String, Object>> rejections = given().get("/api/runs/{id}/rejections", runId).then().statusCode(200)
-                .extract().jsonPath().getList("rejections");
+        List<Map<String, Object>> rejections = rejections(runId);
         assertThat(rejections).extracting(r -> r.get("row") + ":" + r.get("reason")).containsExactly(
                 "3:PATH_OUTSIDE_INPUT_ROOTS", "4:URL_NOT_ALLOWED", "5:URL_NOT_ALLOWED", "6:UNKNOWN_CLASS_PATH");
         assertThat(rejections.get(1).get("detail").toString()).contains("loopback");
@@ -185,8 +184,7 @@ class RunPipelineTest {
         JsonPath run = awaitStatus(runId, "COMPLETED");
         assertThat(run.getString("sourceKind")).isEqualTo("MANIFEST_CSV");
         assertThat(run.getInt("progress.imagesAccepted")).isEqualTo(2);
-        List<Map<String, Object>> rejections = given().get("/api/runs/{id}/rejections", runId).then().statusCode(200)
-                .extract().jsonPath().getList("rejections");
+        List<Map<String, Object>> rejections = rejections(runId);
         assertThat(rejections).extracting(r -> r.get("row") + ":" + r.get("reason")).containsExactly(
                 "3:INVALID_ROW", "4:INVALID_ROW", "5:INVALID_ROW", "6:INVALID_ROW");
         assertThat(rejections).extracting(r -> r.get("detail").toString()).containsExactly(
@@ -397,5 +395,11 @@ class RunPipelineTest {
         return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
                 config.getValue("quarkus.datasource.username", String.class),
                 config.getOptionalValue("quarkus.datasource.password", String.class).orElse(""));
+    }
+
+    /** The run's rejected rows as the API lists them. */
+    private static List<Map<String, Object>> rejections(String runId) {
+        return given().get("/api/runs/{id}/rejections", runId).then().statusCode(200)
+                .extract().jsonPath().getList("rejections");
     }
 }
