@@ -516,6 +516,66 @@ def scenario_scale(args):
             stack.down(purge=True)
 
 
+# ---------------------------------------------------------------------------------------------- generator
+def scenario_generator(args):
+    """The generator alone at full pace: every lane alive but idle (each call takes an hour), no backpressure."""
+    images = args.images
+    out_dir = args.out or os.path.join(ROOT, "benchmarks", "target", "generator")
+    home = os.path.join(out_dir, "home")
+    shutil.rmtree(home, ignore_errors=True)
+    manifest = image_set(images)
+    env = {"SPAVL_INPUT_ROOTS": os.path.dirname(manifest),
+           "SPAVL_GENERATOR_WORKER_MAX_OUTSTANDING_REQUESTS": str(images * 3 * 12 + 1)}
+    for m in MODEL_ENV_IDS:
+        # the lanes heartbeat (so the run fans out to all 12) and take one request each, then sleep
+        env[f"SPAVL_MODELS_{m}_CONCURRENCY"] = "1"
+        env[f"SPAVL_MODELS_{m}_PERSONA_LATENCY_MEAN_MS"] = "3600000"
+        env[f"SPAVL_MODELS_{m}_PERSONA_LATENCY_STDDEV_MS"] = "0"
+        env[f"SPAVL_MODELS_{m}_PERSONA_LATENCY_MIN_MS"] = "3600000"
+    stack = Stack(home, env)
+    stack.down(purge=True)
+    try:
+        stack.up()
+        before = proc_stat(stack.pid("generator"))
+        t0 = time.time()
+        run_id = start_run(stack, manifest, f"bench-generator-{images}-{int(t0)}")
+        log(f"run {run_id}: {images} images -> {images * 3} questions x 12 models, lanes idle")
+        while True:
+            gen_run = http_json(stack.url("generator") + f"/api/runs/{run_id}")
+            if gen_run.get("status") in ("COMPLETED", "FAILED", "CANCELLED"):
+                break
+            if time.time() - t0 > args.timeout:
+                fail(f"not finished after {args.timeout} s; the stack stays up under {home}")
+            time.sleep(0.5)
+        wall = time.time() - t0
+        after = proc_stat(stack.pid("generator"))
+        if gen_run.get("status") != "COMPLETED":
+            fail(f"the run ended {gen_run.get('status')}: {gen_run.get('failure')}")
+        g = gen_run["progress"]
+        questions = g["easyQuestions"] + g["hardQuestions"] + g["hardStatements"]
+        cpu = after[0] - before[0]
+        figures = {"images": g["imagesAccepted"], "questions": questions, "requests": g["requestsDispatched"],
+                   "wall_seconds": round(wall, 1), "images_per_second": round(g["imagesAccepted"] / wall, 1),
+                   "questions_per_second": round(questions / wall, 1),
+                   "requests_per_second": round(g["requestsDispatched"] / wall, 1),
+                   "generator_cpu_seconds": round(cpu, 1),
+                   "generator_cpu_ms_per_question": round(1000 * cpu / questions, 2),
+                   "generator_peak_rss_mb": round(after[2] / 1024)}
+        lines = [f"- {images} synthetic pictures fanned out to the 12 simulated lanes, which are alive but idle (each takes "
+                 "one request and sleeps an hour); no backpressure; from the run's acceptance to the generator's COMPLETED",
+                 "", "| figure | value |", "|---|---:|",
+                 f"| wall time | {wall:.1f} s |",
+                 f"| images / questions / requests published | {fmt(g['imagesAccepted'])} / {fmt(questions)} / {fmt(g['requestsDispatched'])} |",
+                 f"| images/s, questions/s, requests/s | {figures['images_per_second']} / {figures['questions_per_second']} / "
+                 f"{figures['requests_per_second']} |",
+                 f"| generator CPU seconds (ms per question) | {cpu:.1f} ({figures['generator_cpu_ms_per_question']}) |",
+                 f"| generator peak RSS | {figures['generator_peak_rss_mb']} MB |"]
+        write_report(out_dir, "Generator alone", f"benchmarks/run generator --images {images}", machine_description(),
+                     figures, lines)
+    finally:
+        stack.down(purge=True)
+
+
 def packager_run(stack, run_id, fresh=False):
     """The packager's view of the run ({} until the packager has recorded it); fresh: counted now, not reused."""
     try:
@@ -927,6 +987,10 @@ def main():
     p.add_argument("--timeout", type=int, default=6 * 3600, help="give up after this many seconds")
     p.add_argument("--keep", action="store_true", help="leave the stack running afterwards")
     p.add_argument("--out", help="report folder (default benchmarks/target/scale)")
+    p = sub.add_parser("generator", help="the generator alone: lanes alive but idle, images/s and questions/s fanned out")
+    p.add_argument("--images", type=int, default=3000)
+    p.add_argument("--timeout", type=int, default=3600, help="give up after this many seconds")
+    p.add_argument("--out")
     p = sub.add_parser("kafka-ceiling", help="the broker's ProducerPerformance / ConsumerPerformance at our event size")
     p.add_argument("--records", type=int, default=2_000_000)
     p.add_argument("--record-size", type=int, help="bytes (default: the mean measured by the last scale run)")
@@ -949,7 +1013,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     if args.scenario == "scale" and args.quadruples < 1:
         parser.error("--quadruples must be positive")
-    {"scale": scenario_scale, "kafka-ceiling": scenario_kafka_ceiling, "saturation": scenario_saturation,
+    {"scale": scenario_scale, "generator": scenario_generator, "kafka-ceiling": scenario_kafka_ceiling, "saturation": scenario_saturation,
      "footprint": scenario_footprint}[args.scenario](args)
 
 

@@ -66,6 +66,9 @@ public class RunResource {
                             + ": send that body again to get the run, or use a new key for a new run",
                     PATH, Map.of("runId", outcome.run().runId));
             case CREATED, REPEATED -> {
+                if (outcome.kind() == RunIntake.Outcome.Kind.CREATED) {
+                    worker.wake(); // committed: the worker reads the input now, not at its next tick
+                }
                 RunView view = RunView.of(outcome.run(), worker.waitingReason(outcome.run().runId));
                 yield (outcome.kind() == RunIntake.Outcome.Kind.CREATED ? Response.accepted(view) : Response.ok(view))
                         .location(URI.create(PATH + "/" + view.runId()))

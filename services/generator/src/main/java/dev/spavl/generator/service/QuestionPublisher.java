@@ -9,6 +9,7 @@ import dev.spavl.events.ResponseRequested;
 import dev.spavl.generator.persistence.QuestionRecord;
 import dev.spavl.generator.persistence.RunItem;
 import dev.spavl.generator.persistence.RunRecord;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -21,17 +22,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * Publishes one image's events and waits for the broker's acknowledgement of each: ImageRegistered
- * (key image_id), QuestionGenerated (key question_id) and one ResponseRequested per chosen responder on
- * that responder's own topic {@code <prefix>.requests.<model>} (key question_id). Event ids are
- * deterministic, so publishing again after a crash produces duplicates consumers recognise.
+ * Publishes a round of images' events with the broker's acknowledgement of each: ImageRegistered (key image_id),
+ * QuestionGenerated (key question_id) and one ResponseRequested per chosen responder on that responder's own topic
+ * {@code <prefix>.requests.<model>} (key question_id). Event ids are deterministic, so publishing again after a crash
+ * produces duplicates consumers recognise.
  *
- * <p>In three steps, each sent once the one before is acknowledged: the image, its questions, the requests. A record
- * refused (too large, say) then leaves no question without its image and no request (a model call) for an image or
- * question that was refused. The returned Uni's failure says what failed ({@link PublishFailure} tells whether it can
- * pass); records acknowledged before it stay published.
+ * <p>In three steps, each sent once the one before is acknowledged: the images, their questions, the requests. Within
+ * a step every record of the round is in flight together (at most {@value #IN_FLIGHT} at once), so a round waits for
+ * three acknowledgements, not three per image. A record refused (too large, say) fails only its own image, which then
+ * takes no part in the later steps: no question is published without its image and no request (a model call) for an
+ * image or question that was refused. Records acknowledged before a failure stay published.
  */
 @ApplicationScoped
 public class QuestionPublisher {
@@ -51,20 +56,66 @@ public class QuestionPublisher {
         this.topicPrefix = topicPrefix;
     }
 
-    public Uni<Void> publish(RunRecord run, RunItem item, List<QuestionRecord> written) {
-        // deferred: a record that cannot even be built (an Avro error) is a failure of this image, not of the round
+    /** One image of a round and its stored questions. */
+    public record ImageQuestions(RunItem item, List<QuestionRecord> questions) {
+    }
+
+    /** Records of one step in flight together: below the Kafka sink's own in-flight limit (max-inflight-messages). */
+    static final int IN_FLIGHT = 512;
+
+    /**
+     * Publishes the round; the Uni never fails for an image's records: it gives each image whose records could not
+     * all be published (built, serialised or acknowledged) its {@link PublishFailure}, by item id. An image absent
+     * from the map is wholly published.
+     */
+    public Uni<Map<Long, PublishFailure>> publishRound(RunRecord run, List<ImageQuestions> round) {
         return Uni.createFrom().deferred(() -> {
-            List<Uni<Void>> image = new ArrayList<>();
-            List<Uni<Void>> questionSends = new ArrayList<>();
-            List<Uni<Void>> requestSends = new ArrayList<>();
-            build(run, item, written, image, questionSends, requestSends);
-            // an emitter's Uni sends on subscription: nothing of a step leaves before the step before is acknowledged
-            return all(image).chain(() -> all(questionSends)).chain(() -> all(requestSends));
+            Map<Long, PublishFailure> failed = new ConcurrentHashMap<>();
+            List<Sends> sends = new ArrayList<>();
+            for (ImageQuestions image : round) {
+                try {
+                    sends.add(build(run, image.item(), image.questions()));
+                } catch (RuntimeException e) {
+                    // a record that cannot even be built (an Avro error) is a failure of this image, not of the round
+                    failed.put(image.item().id, PublishFailure.of(e));
+                }
+            }
+            return step(sends, Sends::image, failed)
+                    .chain(() -> step(sends, Sends::questions, failed))
+                    .chain(() -> step(sends, Sends::requests, failed))
+                    .replaceWith(failed);
         });
     }
 
-    private static Uni<Void> all(List<Uni<Void>> sends) {
-        return sends.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(sends).andFailFast().replaceWithVoid();
+    /** One step for every image not failed yet; an emitter's Uni sends on subscription, so nothing leaves before. */
+    private static Uni<Void> step(List<Sends> round, Function<Sends, List<Uni<Void>>> ofImage, Map<Long, PublishFailure> failed) {
+        List<Uni<Void>> step = new ArrayList<>();
+        for (Sends image : round) {
+            if (failed.containsKey(image.item().id)) {
+                continue;
+            }
+            for (Uni<Void> send : ofImage.apply(image)) {
+                step.add(send.onFailure().invoke(f -> failed.putIfAbsent(image.item().id, PublishFailure.of(f)))
+                        .onFailure().recoverWithNull());
+            }
+        }
+        if (step.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(step).onItem().transformToUni(send -> send).merge(IN_FLIGHT)
+                .collect().last().replaceWithVoid();
+    }
+
+    /** An image's records, step by step, each one not sent until subscribed. */
+    private record Sends(RunItem item, List<Uni<Void>> image, List<Uni<Void>> questions, List<Uni<Void>> requests) {
+    }
+
+    private Sends build(RunRecord run, RunItem item, List<QuestionRecord> written) {
+        List<Uni<Void>> image = new ArrayList<>();
+        List<Uni<Void>> questionSends = new ArrayList<>();
+        List<Uni<Void>> requestSends = new ArrayList<>();
+        build(run, item, written, image, questionSends, requestSends);
+        return new Sends(item, image, questionSends, requestSends);
     }
 
     /** The sends of the image, its questions and the responders' requests, each one not sent until subscribed. */

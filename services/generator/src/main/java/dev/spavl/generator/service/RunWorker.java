@@ -33,6 +33,9 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.vertx.VertxContext;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -43,25 +46,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
- * Drives every run to completion, one round at a time (a scheduled pull loop, so a restarted
- * generator simply carries on from what PostgreSQL says):
+ * Drives every run to completion, one round at a time (a pull loop, so a restarted generator simply carries on from
+ * what PostgreSQL says; rounds follow each other at once while they move a run on, see {@link #work}):
  * <ol>
  *   <li>REQUESTED run: read the input (folder tree or manifest) into one row per image, rejecting
  *       rows whose class path is not in the taxonomy; the rows and the RUNNING status are stored in
  *       one transaction.</li>
  *   <li>RUNNING run: take the next PENDING rows; fetch, check and store each image (in parallel, off
- *       the event loop) and write its prompts; store the image and its questions (WRITTEN); then
- *       publish ImageRegistered, QuestionGenerated and one ResponseRequested per chosen responder
- *       and mark the row DONE. A WRITTEN row found after a crash is published again from its stored
- *       questions (same ids, so consumers drop the duplicates), never written anew. A publish that
- *       cannot succeed (PublishFailure), or fails in worker.max-publish-attempts rounds, rejects
- *       that image (PUBLISH_FAILED) and the run goes on.</li>
+ *       the event loop) and write its prompts; store the round's images and questions (WRITTEN) in one
+ *       transaction; publish their ImageRegistered, QuestionGenerated and one ResponseRequested per chosen
+ *       responder with the round's sends in flight together; mark the published rows DONE in one transaction.
+ *       A WRITTEN row found after a crash is published again from its stored questions (same ids, so consumers
+ *       drop the duplicates), never written anew. A publish that cannot succeed (PublishFailure), or fails in
+ *       worker.max-publish-attempts rounds, rejects that image (PUBLISH_FAILED) and the run goes on.</li>
  * </ol>
  * A run waits (and says so in its progress) while no responder it may use is alive, and while too
  * many of its requests await a response (backpressure).
@@ -84,6 +88,10 @@ public class RunWorker {
     private final ResponderDirectory responders;
     private final QuestionPublisher publisher;
     private final MeterRegistry metrics;
+    /** The loop of rounds is running (see {@link #work}). */
+    private final AtomicBoolean working = new AtomicBoolean();
+    /** Someone asked for a round since the loop's last one started: it does one more. */
+    private final AtomicBoolean wanted = new AtomicBoolean();
     /** Why a run is not progressing right now (shown in its progress); absent when it is. */
     private final ConcurrentHashMap<String, String> waiting = new ConcurrentHashMap<>();
 
@@ -127,26 +135,63 @@ public class RunWorker {
         return waiting.get(runId);
     }
 
-    @Scheduled(every = "${spavl.generator.worker.poll:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    /**
+     * Works while there is work: rounds follow each other at once as long as one of them moved a run on (rows read,
+     * images published or rejected, a run ended). The schedule only wakes the worker when it has nothing to do or
+     * waits (backpressure, no live responder, a failure to retry), so a run's pace is set by its work and its
+     * backpressure, not by the tick. One loop at a time, whoever wakes it ({@link #wake}).
+     */
+    @Scheduled(every = "${spavl.generator.worker.poll:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "1s")
-    Uni<Void> round() {
+    Uni<Void> tick() {
+        return work();
+    }
+
+    /**
+     * A new run: the worker starts on it now instead of at the next tick (on a context of its own, so it shares no
+     * session with the caller's request).
+     */
+    public void wake() {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true); // Panache requires it; the scheduler's contexts are too
+        context.runOnContext(ignored -> work().subscribe().with(done -> { }, f -> LOG.errorf(f, "worker loop failed")));
+    }
+
+    private Uni<Void> work() {
+        wanted.set(true);
+        if (!working.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem(); // the loop in progress does another round for it
+        }
+        return Multi.createBy().repeating().uni(() -> {
+                    wanted.set(false);
+                    return round();
+                })
+                .whilst(moved -> moved || wanted.get())
+                .collect().last()
+                .eventually(() -> working.set(false))
+                .replaceWithVoid();
+    }
+
+    /** Advances every open run by one step; true when any of them moved on. */
+    Uni<Boolean> round() {
         return Panache.withSession(() -> RunRecord.<RunRecord>list("status in ?1 order by requestedAt",
                         List.of(RunRecord.Status.REQUESTED.name(), RunRecord.Status.RUNNING.name())))
                 .onItem().transformToMulti(runs -> Multi.createFrom().iterable(runs))
                 .onItem().transformToUniAndConcatenate(run -> advance(run)
                         .onFailure().invoke(f -> LOG.errorf(f, "run %s: round failed; it is retried next round", run.runId))
-                        .onFailure().recoverWithNull())
-                .collect().last()
-                .replaceWithVoid()
+                        .onFailure().recoverWithItem(false))
+                .collect().in(() -> new boolean[1], (any, moved) -> any[0] |= moved)
+                .map(any -> any[0])
                 .onFailure().invoke(f -> LOG.errorf(f, "worker round failed"))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithItem(false);
     }
 
     /** One step of a run, its lines logged with its run_id (runs are advanced one after the other, never at once). */
-    private Uni<Void> advance(RunRecord run) {
+    private Uni<Boolean> advance(RunRecord run) {
         return Uni.createFrom().deferred(() -> {
             RecordLogContext ids = RecordLogContext.of(run.runId, null, null);
-            return (RunRecord.Status.REQUESTED.name().equals(run.status) ? readInput(run) : processBatch(run)).eventually(ids::close);
+            return (RunRecord.Status.REQUESTED.name().equals(run.status) ? readInput(run).replaceWith(true) : processBatch(run))
+                    .eventually(ids::close);
         });
     }
 
@@ -214,9 +259,9 @@ public class RunWorker {
 
     // ---------------------------------------------------------------------------------- images
 
-    private Uni<Void> processBatch(RunRecord run) {
+    private Uni<Boolean> processBatch(RunRecord run) {
         if (run.imageLimit != null && run.imagesAccepted >= run.imageLimit) {
-            return finish(run, true);
+            return finish(run, true).replaceWith(true);
         }
         int room = run.imageLimit == null ? config.worker().batchSize()
                 : Math.min(config.worker().batchSize(), run.imageLimit - run.imagesAccepted);
@@ -224,16 +269,16 @@ public class RunWorker {
                         List.of(RunItem.Status.PENDING.name(), RunItem.Status.WRITTEN.name())).page(0, room).list())
                 .onItem().transformToUni(items -> {
                     if (items.isEmpty()) {
-                        return run.imagesAccepted == 0
+                        return (run.imagesAccepted == 0
                                 ? fail(run.runId, "no image of the input was accepted (" + run.imagesRejected + " rejected; "
                                         + "GET /api/runs/" + run.runId + "/rejections says why)")
-                                : finish(run, false);
+                                : finish(run, false)).replaceWith(true);
                     }
                     // the run waits (and says why) only while it has work it cannot hand out
                     List<String> targets = split(run.targets);
                     List<String> usable = FanOutPlanner.choose(FanOutMode.ALL, null, responders.live(), targets, run.seed, "probe");
                     if (usable.isEmpty()) {
-                        return waitForTargets(run, targets);
+                        return waitForTargets(run, targets).replaceWith(false);
                     }
                     // a target is live: a later wait for one has the whole timeout again
                     Uni<Void> stopWaiting = run.waitingSince == null ? Uni.createFrom().voidItem()
@@ -242,7 +287,7 @@ public class RunWorker {
                     int outstanding = run.requestsDispatched - run.responsesReceived;
                     if (outstanding >= config.worker().maxOutstandingRequests()) {
                         return stopWaiting.chain(() -> waitFor(run.runId, outstanding + " requests await a response (limit "
-                                + config.worker().maxOutstandingRequests() + ")"));
+                                + config.worker().maxOutstandingRequests() + ")")).replaceWith(false);
                     }
                     waiting.remove(run.runId);
                     return stopWaiting.chain(() -> processItems(run, items));
@@ -290,8 +335,14 @@ public class RunWorker {
                 .replaceWithVoid();
     }
 
-    /** Stage 1 in parallel (no database): bytes, checks, blob, prompts. Stage 2 one by one: store, publish. */
-    private Uni<Void> processItems(RunRecord run, List<RunItem> items) {
+    /**
+     * A round of a run's images. Stage 1 in parallel (no database): bytes, checks, blob, prompts. Stage 2, in row
+     * order: the round's rows stored in one transaction (questions WRITTEN, rejections, duplicates), their events
+     * published together (QuestionPublisher), and the published rows marked DONE in one more. A crash between the
+     * two leaves WRITTEN rows, published again from their stored questions. True when a row reached its end (DONE,
+     * rejected, duplicate); rows only waiting for a retry do not count, so their retry waits for the schedule.
+     */
+    private Uni<Boolean> processItems(RunRecord run, List<RunItem> items) {
         Set<QuestionType> types = Arrays.stream(run.questionTypes.split(","))
                 .map(QuestionType::valueOf).collect(Collectors.toCollection(() -> EnumSet.noneOf(QuestionType.class)));
         return Multi.createFrom().iterable(items)
@@ -299,9 +350,27 @@ public class RunWorker {
                         ? Uni.createFrom().item(Prepared.alreadyWritten(item))
                         : prepare(run, item, types))
                 .merge(config.worker().concurrency())
-                .onItem().transformToUniAndConcatenate(prepared -> complete(run, prepared))
-                .collect().last()
-                .replaceWithVoid();
+                .collect().asList()
+                .chain(prepared -> {
+                    // row order, whatever order stage 1 finished in: of two rows with the same image the first is kept
+                    List<Prepared> ordered = new ArrayList<>(prepared);
+                    ordered.sort(java.util.Comparator.comparingInt(p -> p.item().rowNo));
+                    Stored stored = new Stored();
+                    return Panache.withTransaction(() -> Multi.createFrom().iterable(ordered)
+                                    .onItem().transformToUniAndConcatenate(p -> store(run, p, stored))
+                                    .collect().last())
+                            .replaceWith(stored);
+                })
+                .chain(stored -> publisher.publishRound(run, stored.toPublish)
+                        .chain(failures -> finishRound(run, stored, failures)));
+    }
+
+    /** What the round's storing transaction did: the images to publish, and whether a row reached its end. */
+    private static final class Stored {
+        final List<QuestionPublisher.ImageQuestions> toPublish = new ArrayList<>();
+        final Set<Long> republished = new java.util.HashSet<>();
+        final Set<String> imageIds = new java.util.HashSet<>();
+        boolean ended;
     }
 
     /** What stage 1 produced for one row. */
@@ -362,33 +431,50 @@ public class RunWorker {
                 blobs.get(java.net.URI.create(blobUri)), in.mime(), in.seed())));
     }
 
-    private Uni<Void> complete(RunRecord run, Prepared p) {
+    /** One row of the round, inside the round's transaction. */
+    private Uni<Void> store(RunRecord run, Prepared p, Stored stored) {
         RunItem item = p.item();
         if (p.outcome() == Prepared.Outcome.RETRY_LATER) {
-            // the row stays PENDING for the next round, with the failure recorded
-            return recordFailure(item, p.detail());
+            // the row stays PENDING for the next round, with the failure recorded (or it is rejected at the limit)
+            return recordFailure(item, p.detail()).invoke(rejected -> stored.ended |= rejected).replaceWithVoid();
         }
         if (p.outcome() == Prepared.Outcome.REJECTED) {
             countRejection(run.runId, p.reason().name());
-            return Panache.withTransaction(() -> RunItem.update("status = ?1, reason = ?2, detail = ?3, updatedAt = ?4 where id = ?5",
+            stored.ended = true;
+            return RunItem.update("status = ?1, reason = ?2, detail = ?3, updatedAt = ?4 where id = ?5",
                             RunItem.Status.REJECTED.name(), p.reason().name(), p.detail(), Instant.now(), item.id)
                     .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
-                            Instant.now(), run.runId)))
+                            Instant.now(), run.runId))
                     .invoke(() -> LOG.infof("run %s row %d (%s) rejected: %s %s", run.runId, item.rowNo, item.sourceRef,
                             p.reason(), p.detail()))
                     .replaceWithVoid();
         }
         if (p.outcome() == Prepared.Outcome.ALREADY_WRITTEN) {
-            return Panache.withSession(() -> QuestionRecord.<QuestionRecord>list("imageId = ?1 and runId = ?2 order by type",
-                            item.imageId, run.runId))
-                    .onItem().transformToUni(questions -> publishAndFinish(run, item, questions, false));
+            stored.imageIds.add(item.imageId);
+            return QuestionRecord.<QuestionRecord>list("imageId = ?1 and runId = ?2 order by type", item.imageId, run.runId)
+                    .invoke(questions -> {
+                        stored.toPublish.add(new QuestionPublisher.ImageQuestions(item, questions));
+                        stored.republished.add(item.id);
+                    })
+                    .replaceWithVoid();
         }
         String imageId = imageId(run.runId, p.image().sha256(), item);
-        return Panache.withTransaction(() -> RunItem.count("runId = ?1 and imageId = ?2 and status in ?3", run.runId, imageId,
+        if (stored.imageIds.contains(imageId)) {
+            stored.ended = true;
+            return markDuplicate(run, item, imageId).replaceWithVoid();
+        }
+        return RunItem.count("runId = ?1 and imageId = ?2 and status in ?3", run.runId, imageId,
                         List.of(RunItem.Status.WRITTEN.name(), RunItem.Status.DONE.name()))
-                .onItem().transformToUni(seen -> seen > 0 ? markDuplicate(run, item, imageId) : storeWritten(run, item, p, imageId)))
-                .onItem().transformToUni(questions -> questions == null ? Uni.createFrom().voidItem()
-                        : publishAndFinish(run, item, questions, true));
+                .onItem().transformToUni(seen -> {
+                    if (seen > 0) {
+                        stored.ended = true;
+                        return markDuplicate(run, item, imageId).replaceWithVoid();
+                    }
+                    stored.imageIds.add(imageId);
+                    return storeWritten(run, item, p, imageId)
+                            .invoke(questions -> stored.toPublish.add(new QuestionPublisher.ImageQuestions(item, questions)))
+                            .replaceWithVoid();
+                });
     }
 
     private Uni<List<QuestionRecord>> markDuplicate(RunRecord run, RunItem item, String imageId) {
@@ -442,33 +528,41 @@ public class RunWorker {
                 .replaceWith(questions);
     }
 
-    private Uni<Void> publishAndFinish(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
-        // only the publishing's own failure is this image's; a database failure after it fails the round as before
-        return publisher.publish(run, item, questions)
-                .map(published -> Optional.<PublishFailure>empty())
-                .onFailure().recoverWithItem(f -> Optional.of(PublishFailure.of(f)))
-                .chain(failure -> failure.isPresent()
-                        ? publishFailed(run, item, failure.get())
-                        : markPublished(run, item, questions, firstTime));
-    }
-
-    private Uni<Void> markPublished(RunRecord run, RunItem item, List<QuestionRecord> questions, boolean firstTime) {
-        return Panache.withTransaction(() -> RunItem.update("status = ?1, updatedAt = ?2 where id = ?3",
-                                RunItem.Status.DONE.name(), Instant.now(), item.id)
-                        .call(() -> RunRecord.update("imagesAccepted = imagesAccepted + 1, "
-                                        + "questionsEasy = questionsEasy + ?1, questionsHard = questionsHard + ?2, "
-                                        + "statementsHard = statementsHard + ?3, requestsDispatched = requestsDispatched + ?4, "
-                                        + "updatedAt = ?5 where runId = ?6",
-                                count(questions, QuestionType.EASY_QUESTION), count(questions, QuestionType.HARD_QUESTION),
-                                count(questions, QuestionType.HARD_STATEMENT), requests(questions), Instant.now(), run.runId)))
+    /**
+     * After the round's publishing, in one transaction: the published rows DONE and the run's counts moved by all of
+     * them at once; an image whose records could not all be published is retried or rejected (publishFailed).
+     */
+    private Uni<Boolean> finishRound(RunRecord run, Stored stored, Map<Long, PublishFailure> failures) {
+        List<QuestionPublisher.ImageQuestions> published = stored.toPublish.stream()
+                .filter(image -> !failures.containsKey(image.item().id)).toList();
+        List<Long> done = published.stream().map(image -> image.item().id).toList();
+        List<QuestionRecord> questions = published.stream().flatMap(image -> image.questions().stream()).toList();
+        boolean ended = stored.ended || !done.isEmpty()
+                || failures.values().stream().anyMatch(PublishFailure::permanent);
+        if (done.isEmpty() && failures.isEmpty()) {
+            return Uni.createFrom().item(ended);
+        }
+        return Panache.withTransaction(() -> (done.isEmpty() ? Uni.createFrom().voidItem()
+                        : RunItem.update("status = ?1, updatedAt = ?2 where id in ?3", RunItem.Status.DONE.name(), Instant.now(), done)
+                                .call(() -> RunRecord.update("imagesAccepted = imagesAccepted + ?1, "
+                                                + "questionsEasy = questionsEasy + ?2, questionsHard = questionsHard + ?3, "
+                                                + "statementsHard = statementsHard + ?4, requestsDispatched = requestsDispatched + ?5, "
+                                                + "updatedAt = ?6 where runId = ?7",
+                                        done.size(), count(questions, QuestionType.EASY_QUESTION),
+                                        count(questions, QuestionType.HARD_QUESTION), count(questions, QuestionType.HARD_STATEMENT),
+                                        requests(questions), Instant.now(), run.runId))
+                                .replaceWithVoid())
+                        .call(() -> Multi.createFrom().iterable(stored.toPublish)
+                                .filter(image -> failures.containsKey(image.item().id))
+                                .onItem().transformToUniAndConcatenate(image -> publishFailed(run, image.item(), failures.get(image.item().id)))
+                                .collect().last()))
                 .invoke(() -> {
-                    metrics.counter("spavl.generator.images.accepted").increment();
+                    metrics.counter("spavl.generator.images.accepted").increment(done.size());
                     questions.forEach(q -> questions(QuestionType.valueOf(q.type)).increment());
-                    if (!firstTime) {
-                        LOG.infof("run %s row %d: written questions published again", run.runId, item.rowNo);
-                    }
+                    published.stream().filter(image -> stored.republished.contains(image.item().id)).forEach(image ->
+                            LOG.infof("run %s row %d: written questions published again", run.runId, image.item().rowNo));
                 })
-                .replaceWithVoid();
+                .replaceWith(ended);
     }
 
     /**
@@ -487,35 +581,36 @@ public class RunWorker {
             String reason = PublishFailure.Reason.PUBLISH_FAILED.name();
             countRejection(run.runId, reason);
             LOG.errorf("run %s row %d (%s) rejected: %s", run.runId, item.rowNo, item.sourceRef, why);
-            return Panache.withTransaction(() -> RunItem.update("status = ?1, reason = ?2, detail = ?3, "
+            return RunItem.update("status = ?1, reason = ?2, detail = ?3, "
                                     + "publishAttempts = publishAttempts + 1, updatedAt = ?4 where id = ?5",
                             RunItem.Status.REJECTED.name(), reason, why, Instant.now(), item.id)
                     .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
-                            Instant.now(), run.runId)))
+                            Instant.now(), run.runId))
                     .replaceWithVoid();
         }
         String why = "publishing failed (attempt " + attempt + " of " + limit + "): " + failure.detail();
         LOG.warnf("run %s row %d (%s): %s; retried next round", run.runId, item.rowNo, item.sourceRef, why);
-        return Panache.withTransaction(() -> RunItem.update("publishAttempts = publishAttempts + 1, detail = ?1, updatedAt = ?2 "
-                + "where id = ?3", why, Instant.now(), item.id)).replaceWithVoid();
+        return RunItem.update("publishAttempts = publishAttempts + 1, detail = ?1, updatedAt = ?2 "
+                + "where id = ?3", why, Instant.now(), item.id).replaceWithVoid();
     }
 
-    private Uni<Void> recordFailure(RunItem item, String detail) {
+    /** Within the round's transaction; true when the row is rejected (its last attempt). */
+    private Uni<Boolean> recordFailure(RunItem item, String detail) {
         metrics.counter("spavl.generator.prompt.failures").increment();
         if (item.attempts + 1 >= config.worker().maxItemAttempts()) {
             countRejection(item.runId, RejectionReason.PROMPT_WRITING_FAILED.name());
             String why = detail + " (" + (item.attempts + 1) + " rounds)";
             LOG.errorf("run %s row %d (%s) rejected: %s", item.runId, item.rowNo, item.sourceRef, why);
-            return Panache.withTransaction(() -> RunItem.update(
+            return RunItem.update(
                             "status = ?1, reason = ?2, detail = ?3, attempts = attempts + 1, updatedAt = ?4 where id = ?5",
                             RunItem.Status.REJECTED.name(), RejectionReason.PROMPT_WRITING_FAILED.name(), why, Instant.now(), item.id)
                     .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
-                            Instant.now(), item.runId)))
-                    .replaceWithVoid();
+                            Instant.now(), item.runId))
+                    .replaceWith(true);
         }
         LOG.warnf("run %s row %d (%s): %s; retried next round", item.runId, item.rowNo, item.sourceRef, detail);
-        return Panache.withTransaction(() -> RunItem.update("attempts = attempts + 1, detail = ?1, updatedAt = ?2 where id = ?3",
-                detail, Instant.now(), item.id)).replaceWithVoid();
+        return RunItem.update("attempts = attempts + 1, detail = ?1, updatedAt = ?2 where id = ?3",
+                detail, Instant.now(), item.id).replaceWith(false);
     }
 
     // ---------------------------------------------------------------------------------- helpers
