@@ -82,14 +82,15 @@ public class EventOnce {
     private Uni<Integer> batchOnce(List<String> eventIds, String consumer, String topic, Function<Set<String>, Uni<Void>> change) {
         // recording the ids first tells which ones are new: a redelivered id conflicts and is not returned; the whole
         // transaction, records included, rolls back if the change fails
-        return IndexPaths.prefer().chain(Panache::getSession).flatMap(s -> s.createNativeQuery("insert into processed_events (event_id, consumer, topic, processed_at)"
-                                + " select distinct e, ?2, ?3, now() from unnest(cast(?1 as varchar[])) as e"
-                                + " on conflict (event_id) do nothing returning event_id", String.class)
-                        .setParameter(1, eventIds.toArray(String[]::new)).setParameter(2, consumer).setParameter(3, topic)
-                        .getResultList()
+        return IndexPaths.prefer().chain(Panache::getSession).flatMap(s -> SessionSql.select(s, "insert into processed_events (event_id, consumer, topic, processed_at)"
+                                + " select distinct e, $2, $3, now() from unnest(cast($1 as varchar[])) as e"
+                                + " on conflict (event_id) do nothing returning event_id",
+                        eventIds.toArray(String[]::new), consumer, topic)
                 .flatMap(recorded -> {
                     Set<String> fresh = new LinkedHashSet<>(eventIds);
-                    fresh.retainAll(new HashSet<>(recorded));
+                    Set<String> inserted = new HashSet<>();
+                    recorded.forEach(row -> inserted.add((String) row[0]));
+                    fresh.retainAll(inserted);
                     return (fresh.isEmpty() ? Uni.createFrom().voidItem() : change.apply(fresh)).replaceWith(fresh.size());
                 }));
     }

@@ -18,7 +18,7 @@ final class IndexPaths {
 
     /** Must run inside a transaction ({@code set local} lasts until its end). */
     static Uni<Void> prefer() {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                "select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)").getResultList()).replaceWithVoid();
+        return Panache.getSession().flatMap(s -> SessionSql.select(s,
+                "select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")).replaceWithVoid();
     }
 }

@@ -76,10 +76,9 @@ public class PairingCoordinator {
      * after taking its lock, so the second one sees the first one's rows.
      */
     private Uni<Void> lock(Collection<String> questionIds) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("select count(*) from (select pg_advisory_xact_lock(k) from"
-                        + " (select distinct hashtextextended(id, 0) as k from unnest(cast(?1 as varchar[])) as id order by k) o) l",
-                        Long.class)
-                .setParameter(1, questionIds.toArray(String[]::new)).getSingleResult()).replaceWithVoid();
+        return Panache.getSession().flatMap(s -> SessionSql.select(s, "select count(*) from (select pg_advisory_xact_lock(k) from"
+                        + " (select distinct hashtextextended(id, 0) as k from unnest(cast($1 as varchar[])) as id order by k) o) l",
+                        (Object) questionIds.toArray(String[]::new))).replaceWithVoid();
     }
 
     private Uni<Void> lockedAdvance(String questionId) {
@@ -103,18 +102,16 @@ public class PairingCoordinator {
     public Uni<Void> advanceAll(Collection<String> questionIds) {
         String[] ids = new TreeSet<>(questionIds).toArray(String[]::new);
         long timeoutMs = config.answerTimeout().toMillis();
-        return lock(List.of(ids)).chain(() -> Panache.getSession()).flatMap(s -> s.createNativeQuery(
-                        "select question_id, expected_responders, received_at < now() - make_interval(secs => ?2 / 1000.0)"
-                                + " from questions where question_id = any(cast(?1 as varchar[])) and state = 'WAITING'"
-                                + " order by question_id for update", Object[].class)
-                .setParameter(1, ids).setParameter(2, timeoutMs).getResultList()
-                .flatMap(waiting -> waiting.isEmpty() ? Uni.createFrom().item(List.<String>of()) : s.createNativeQuery(
+        return lock(List.of(ids)).chain(() -> Panache.getSession()).flatMap(s -> SessionSql.select(s,
+                        "select question_id, expected_responders, received_at < now() - make_interval(secs => $2 / 1000.0)"
+                                + " from questions where question_id = any(cast($1 as varchar[])) and state = 'WAITING'"
+                                + " order by question_id for update", ids, timeoutMs)
+                .flatMap(waiting -> waiting.isEmpty() ? Uni.createFrom().item(List.<String>of()) : SessionSql.select(s,
                                 // a scalar subquery, not EXISTS: PostgreSQL may turn an EXISTS under OR into a hashed
                                 // subplan that reads every label of every run, once per batch
-                                "select a.question_id, a.model_id from answers a where a.question_id = any(cast(?1 as varchar[])) and (a.status <> 'OK'"
+                                "select a.question_id, a.model_id from answers a where a.question_id = any(cast($1 as varchar[])) and (a.status <> 'OK'"
                                         + " or (select true from labels l where l.question_id = a.question_id and l.model_id = a.model_id limit 1))",
-                                Object[].class)
-                        .setParameter(1, waiting.stream().map(row -> (String) row[0]).toArray(String[]::new)).getResultList()
+                                (Object) waiting.stream().map(row -> (String) row[0]).toArray(String[]::new))
                         .map(settledRows -> {
                             Map<String, Set<String>> settled = new HashMap<>();
                             for (Object[] row : settledRows) {

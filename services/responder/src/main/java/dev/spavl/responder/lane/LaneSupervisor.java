@@ -215,6 +215,7 @@ public class LaneSupervisor {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ExplainingAvroDeserializer.class.getName());
         c.put("apicurio.registry.url", registryUrl);
         c.put("apicurio.registry.use-specific-avro-reader", "true");
+        c.put("apicurio.registry.avro-datum-provider", "dev.spavl.contracts.serde.CachingAvroDatumProvider");
         return c;
     }
 
@@ -228,6 +229,7 @@ public class LaneSupervisor {
         c.put("apicurio.registry.url", registryUrl);
         c.put("apicurio.registry.auto-register", "true");
         c.put("apicurio.registry.dereference-schema", "true");
+        c.put("apicurio.registry.avro-datum-provider", "dev.spavl.contracts.serde.CachingAvroDatumProvider");
         return c;
     }
 }
