@@ -155,7 +155,7 @@ class LaneRecoveryTest {
         try (Admin admin = admin()) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     admin.listConsumerGroupOffsets("spavl-responder-wire-drain").partitionsToOffsetAndMetadata().get().values())
-                    .isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(Lane.COMMITTED_AT)));
+                    .isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(CommitPolicy.COMMITTED_AT)));
         }
         ResponseRequested req = request(image, spec.id(), "Slow question");
         kafka.send("spavl.requests.wire-drain", req.getQuestionId(), req);
@@ -229,7 +229,7 @@ class LaneRecoveryTest {
         closeAfter.add(producer);
         closeAfter.add(raw);
         Lane lane = new Lane(spec, dev.spavl.responder.client.BuiltInResponders.create(spec, vertx, 1L),
-                new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, blobs,
+                new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, new ImageCache(blobs, 64L << 20),
                 metrics, new dev.spavl.observability.KafkaTraceContext(io.opentelemetry.api.OpenTelemetry.noop(), "test"), "spavl",
                 () -> new KafkaConsumer<>(LaneSupervisor.outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
         lane.onCrash(onCrash);
@@ -257,7 +257,7 @@ class LaneRecoveryTest {
             int partitions = admin.describeTopics(List.of("spavl.requests." + model)).allTopicNames().get()
                     .get("spavl.requests." + model).partitions().size();
             for (int p = 0; p < partitions; p++) {
-                offsets.put(new TopicPartition("spavl.requests." + model, p), new OffsetAndMetadata(0, Lane.COMMITTED_AT + at.toEpochMilli()));
+                offsets.put(new TopicPartition("spavl.requests." + model, p), new OffsetAndMetadata(0, CommitPolicy.COMMITTED_AT + at.toEpochMilli()));
             }
             admin.alterConsumerGroupOffsets("spavl-responder-" + model, offsets).all().get();
         }
