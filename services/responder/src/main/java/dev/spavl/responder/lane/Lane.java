@@ -18,12 +18,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -72,8 +69,8 @@ final class Lane implements Runnable {
     /** Requests the lane took and has not finished, per partition: commits never pass the oldest (lane thread only). */
     private final InFlightWindow window = new InFlightWindow();
     private final CommitPolicy commits = new CommitPolicy(window);
-    /** Polled requests not handed to the workers yet, in poll order (lane thread only); they are in the window. */
-    private final Deque<ConsumerRecord<String, ResponseRequested>> backlog = new ArrayDeque<>();
+    /** Polled requests not handed to the workers yet (they are in the window already, so no commit passes them). */
+    private final Backlog<String, ResponseRequested> backlog = new Backlog<>();
     /** What the workers finished (acknowledged or failed), for the lane thread to settle. */
     private final Queue<InFlightWindow.Finished> finished = new ConcurrentLinkedQueue<>();
     /** Requests handed to the workers at once before the rest waits: enough that no worker waits for the lane. */
@@ -216,7 +213,7 @@ final class Lane implements Runnable {
     private void handOut() {
         // an open circuit calls nothing: the backlog waits with the paused partitions instead of queueing for a permit
         while (!backlog.isEmpty() && handed < maxInFlight && !calls.circuitOpen()) {
-            ConsumerRecord<String, ResponseRequested> record = backlog.poll();
+            ConsumerRecord<String, ResponseRequested> record = backlog.next();
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             handed++;
             workers.submit(() -> {
@@ -292,31 +289,13 @@ final class Lane implements Runnable {
         }
     }
 
-    /**
-     * Takes the backlog requests of {@code partitions} out (and out of the window): they were never started, so
-     * the next owner gets them. Returns each partition's oldest one, below which alone a commit may go.
-     */
-    private Map<TopicPartition, Long> takeBacklog(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> oldest = new HashMap<>();
-        for (Iterator<ConsumerRecord<String, ResponseRequested>> it = backlog.iterator(); it.hasNext(); ) {
-            ConsumerRecord<String, ResponseRequested> r = it.next();
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            if (partitions.contains(tp)) {
-                it.remove();
-                window.finished(tp, r.offset());
-                oldest.merge(tp, r.offset(), Math::min);
-            }
-        }
-        return oldest;
-    }
-
     /** Runs inside poll, on the lane thread. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // requests in flight on these partitions finish here and their offsets are committed, so the next owner
             // does not call the model for them again; their backlog is not started and not committed
-            Map<TopicPartition, Long> notStarted = takeBacklog(partitions);
+            Map<TopicPartition, Long> notStarted = backlog.remove(partitions, window::finished);
             long deadline = System.currentTimeMillis() + REVOKE_WAIT_MS;
             settleFinished();
             while (window.anyInFlight(partitions) && System.currentTimeMillis() < deadline) {

@@ -182,6 +182,46 @@ class LaneRecoveryTest {
     }
 
     /**
+     * A poll brings more requests than the workers take at once; a drained lane finishes what its workers hold and
+     * commits no further, so the next owner answers the rest, each once.
+     */
+    @Test
+    void aDrainedLaneLeavesItsBacklogUncommittedForTheNextOwner() throws Exception {
+        WireModelResource.server.stubFor(post(urlEqualTo("/backlog/v1/chat/completions")).willReturn(openAiOk("in turn").withFixedDelay(800)));
+        ModelSpec spec = catalog.require("wire-backlog"); // concurrency 1: two requests handed out at a time
+        createLaneTopics(spec.id());
+        List<ResponseRequested> reqs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ResponseRequested req = request(image, spec.id(), "Queued question " + i);
+            reqs.add(req);
+            kafka.send("spavl.requests.wire-backlog", req.getQuestionId(), req);
+        }
+        Lane first = startLane(spec);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !WireModelResource.server.findAll(postRequestedFor(urlEqualTo("/backlog/v1/chat/completions"))).isEmpty());
+        first.drain();
+        await().atMost(Duration.ofSeconds(20)).until(first::stopped);
+
+        long answered = reqs.stream().filter(r -> !outcomes(kafka, r.getQuestionId(), spec.id()).isEmpty()).count();
+        assertThat(answered).as("the drained lane answers what its workers held, not its whole poll").isBetween(1L, 4L);
+        try (Admin admin = admin()) {
+            long committedTotal = admin.listConsumerGroupOffsets("spavl-responder-wire-backlog").partitionsToOffsetAndMetadata().get()
+                    .entrySet().stream().filter(e -> e.getKey().topic().equals("spavl.requests.wire-backlog"))
+                    .mapToLong(e -> e.getValue().offset()).sum();
+            assertThat(committedTotal).as("committed up to the answered requests, not past the backlog").isEqualTo(answered);
+        }
+
+        startLane(spec);
+        for (ResponseRequested req : reqs) {
+            assertThat(awaitOutcome(kafka, req.getQuestionId(), spec.id()).getText()).isEqualTo("in turn");
+        }
+        for (ResponseRequested req : reqs) {
+            assertThat(outcomes(kafka, req.getQuestionId(), spec.id())).as("answered once").hasSize(1);
+        }
+        WireModelResource.server.verify(6, postRequestedFor(urlEqualTo("/backlog/v1/chat/completions")));
+    }
+
+    /**
      * A lane whose outcomes the broker will not take stops, and says so at once: its crash is reported before its
      * workers have finished (health and heartbeats read it), and the request stays uncommitted for the next process.
      */
