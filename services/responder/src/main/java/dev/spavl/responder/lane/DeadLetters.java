@@ -2,8 +2,9 @@ package dev.spavl.responder.lane;
 
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.observability.KafkaTraceContext;
+import dev.spavl.observability.RecordLogContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -26,12 +27,12 @@ final class DeadLetters {
 
     private final String model;
     private final String topic;
-    private final KafkaProducer<String, Object> producer;
-    private final KafkaProducer<byte[], byte[]> rawProducer;
+    private final Producer<String, Object> producer;
+    private final Producer<byte[], byte[]> rawProducer;
     private final KafkaTraceContext traces;
     private final LaneMetrics metrics;
 
-    DeadLetters(String model, String requestsTopic, KafkaProducer<String, Object> producer, KafkaProducer<byte[], byte[]> rawProducer,
+    DeadLetters(String model, String requestsTopic, Producer<String, Object> producer, Producer<byte[], byte[]> rawProducer,
                 KafkaTraceContext traces, LaneMetrics metrics) {
         this.model = model;
         this.topic = requestsTopic + ".dlq";
@@ -44,9 +45,13 @@ final class DeadLetters {
     /** Sends the request, as it came, with the reason; call it inside the request's span (its trace goes on). */
     CompletableFuture<Void> readable(ConsumerRecord<String, ResponseRequested> record, String reason, int attempts) {
         org.apache.kafka.common.header.Headers headers = traces.inject(readableHeaders(record, reason, attempts));
-        return Sends.send(producer, new ProducerRecord<>(topic, null, record.key(), record.value(), headers)).thenRun(() -> {
+        ResponseRequested req = record.value();
+        return Sends.send(producer, new ProducerRecord<>(topic, null, record.key(), (Object) req, headers)).thenRun(() -> {
             metrics.deadLettered();
-            LOG.errorf("lane %s question %s dead-lettered to %s: %s", model, record.key(), topic, reason);
+            // the request's ids as log context again: this runs on the producer's thread
+            try (RecordLogContext ids = req == null ? null : RecordLogContext.of(req.getRunId(), req.getQuestionId(), model)) {
+                LOG.errorf("lane %s question %s dead-lettered to %s: %s", model, record.key(), topic, reason);
+            }
         });
     }
 

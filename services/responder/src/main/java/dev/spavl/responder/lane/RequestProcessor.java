@@ -8,7 +8,7 @@ import dev.spavl.observability.KafkaTraceContext;
 import dev.spavl.observability.RecordLogContext;
 import dev.spavl.responder.starter.Image;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,7 +45,7 @@ final class RequestProcessor {
     private final String retryTopic;
     private final String responsesTopic;
     private final Duration redeliveryDelay;
-    private final KafkaProducer<String, Object> producer;
+    private final Producer<String, Object> producer;
     private final RequestGuard guard;
     private final ImageCache images;
     private final ModelCall calls;
@@ -53,7 +53,7 @@ final class RequestProcessor {
     private final KafkaTraceContext traces;
     private final LaneMetrics metrics;
 
-    RequestProcessor(String model, String retryTopic, String responsesTopic, Duration redeliveryDelay, KafkaProducer<String, Object> producer,
+    RequestProcessor(String model, String retryTopic, String responsesTopic, Duration redeliveryDelay, Producer<String, Object> producer,
                      RequestGuard guard, ImageCache images, ModelCall calls, DeadLetters deadLetters, KafkaTraceContext traces,
                      LaneMetrics metrics) {
         this.model = model;
@@ -75,29 +75,36 @@ final class RequestProcessor {
      * the deserializer refuses it and the lane dead-letters its bytes).
      */
     CompletableFuture<Void> process(ConsumerRecord<String, ResponseRequested> record) {
+        String questionId = record.value() == null ? record.key() : record.value().getQuestionId();
+        try {
+            return traced(record).exceptionallyCompose(e -> CompletableFuture.failedFuture(notPublished(questionId, unwrap(e))));
+        } catch (OutcomeNotPublished e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (KafkaException e) {
+            return CompletableFuture.failedFuture(notPublished(questionId, e));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "lane %s question %s: failed while handling the request", model, record.key());
+            return deadLetters.readable(record, "failed while handling the request: " + e, 0)
+                    .exceptionallyCompose(x -> CompletableFuture.failedFuture(notPublished(questionId, unwrap(x))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(notPublished(questionId, e));
+        } catch (Throwable t) {
+            return CompletableFuture.failedFuture(t);
+        }
+    }
+
+    /** The request with its ids as log context, in its span; an error thrown marks the span and goes to the caller. */
+    private CompletableFuture<Void> traced(ConsumerRecord<String, ResponseRequested> record) throws InterruptedException {
         ResponseRequested req = record.value();
         try (RecordLogContext ids = RecordLogContext.of(req.getRunId(), req.getQuestionId(), model);
              KafkaTraceContext.Processing span = traces.process(record)) {
             try {
-                return handle(record, req).exceptionallyCompose(e -> CompletableFuture.failedFuture(notPublished(req, unwrap(e))));
-            } catch (OutcomeNotPublished e) {
+                return handle(record, req);
+            } catch (RuntimeException | InterruptedException e) {
                 span.failed(e);
-                return CompletableFuture.failedFuture(e);
-            } catch (RuntimeException e) {
-                span.failed(e);
-                if (e instanceof KafkaException) {
-                    return CompletableFuture.failedFuture(notPublished(req, e));
-                }
-                LOG.errorf(e, "lane %s question %s: failed while handling the request", model, record.key());
-                return deadLetters.readable(record, "failed while handling the request: " + e, 0)
-                        .exceptionallyCompose(x -> CompletableFuture.failedFuture(notPublished(req, unwrap(x))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                span.failed(e);
-                return CompletableFuture.failedFuture(notPublished(req, e));
+                throw e;
             }
-        } catch (Throwable t) {
-            return CompletableFuture.failedFuture(t);
         }
     }
 
@@ -190,11 +197,11 @@ final class RequestProcessor {
         }
     }
 
-    private OutcomeNotPublished notPublished(ResponseRequested req, Throwable e) {
+    private OutcomeNotPublished notPublished(String questionId, Throwable e) {
         if (e instanceof OutcomeNotPublished n) {
             return n;
         }
-        return new OutcomeNotPublished("lane " + model + ": outcome for question " + req.getQuestionId()
+        return new OutcomeNotPublished("lane " + model + ": outcome for question " + questionId
                 + " not published: " + e.getMessage(), e);
     }
 

@@ -1,6 +1,6 @@
 package dev.spavl.responder.lane;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -21,7 +21,7 @@ final class Sends {
     private Sends() {
     }
 
-    static <K, V> CompletableFuture<RecordMetadata> send(KafkaProducer<K, V> producer, ProducerRecord<K, V> record) {
+    static <K, V> CompletableFuture<RecordMetadata> send(Producer<K, V> producer, ProducerRecord<K, V> record) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, e) -> {

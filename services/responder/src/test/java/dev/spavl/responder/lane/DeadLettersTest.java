@@ -25,6 +25,31 @@ class DeadLettersTest {
                 Map.entry("dead-letter-attempts", "6"));
     }
 
+    @Test
+    void aDeadLetterCountsOnlyOnceTheBrokerAcknowledgedIt() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        org.apache.kafka.clients.producer.MockProducer<String, Object> producer = new org.apache.kafka.clients.producer.MockProducer<>(
+                false, null, new org.apache.kafka.common.serialization.StringSerializer(), (topic, value) -> new byte[0]);
+        DeadLetters deadLetters = new DeadLetters("otter", "spavl.requests.otter", producer, null,
+                new dev.spavl.observability.KafkaTraceContext(io.opentelemetry.api.OpenTelemetry.noop(), "test"),
+                new LaneMetrics(registry, "otter"));
+
+        // a record without a value (a tombstone) is dead-lettered as it came
+        java.util.concurrent.CompletableFuture<Void> sent = deadLetters.readable(
+                new ConsumerRecord<>("spavl.requests.otter", 0, 7, "q1", null), "failed while handling the request", 0);
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("spavl.requests.otter.dlq");
+            assertThat(r.key()).isEqualTo("q1");
+            assertThat(strings(r.headers())).containsEntry("dead-letter-offset", "7");
+        });
+        assertThat(sent).isNotDone();
+        assertThat(registry.get("spavl.responder.dead.letters").counter().count()).isZero();
+
+        producer.completeNext();
+        assertThat(sent).isCompleted();
+        assertThat(registry.get("spavl.responder.dead.letters").counter().count()).isEqualTo(1.0);
+    }
+
     private static Map<String, String> strings(Headers headers) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Header h : headers) {
