@@ -12,6 +12,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import dev.spavl.observability.KafkaTraceContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -44,10 +45,11 @@ public class LaneSupervisor {
 
     private static final Logger LOG = Logger.getLogger(LaneSupervisor.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /** Requests a lane's poll brings at most (more when twice its concurrency is more). */
+    static final int POLL_RECORDS = 200;
 
     private final LaneHeartbeats heartbeats;
     private final ModelCatalog catalog;
-    private final BlobStore blobs;
     private final MeterRegistry metrics;
     private final KafkaTraceContext traces;
     private final ModelResponders responders;
@@ -55,6 +57,7 @@ public class LaneSupervisor {
     private final String registryUrl;
     private final String topicPrefix;
     private final boolean createLaneTopics;
+    private final ImageCache images;
     private final List<Lane> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private KafkaProducer<String, Object> producer;
@@ -66,11 +69,13 @@ public class LaneSupervisor {
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
                           @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix,
-                          @ConfigProperty(name = "spavl.responder.create-lane-topics", defaultValue = "true") boolean createLaneTopics) {
+                          @ConfigProperty(name = "spavl.responder.create-lane-topics", defaultValue = "true") boolean createLaneTopics,
+                          @ConfigProperty(name = "spavl.responder.image-cache-size", defaultValue = "64M") MemorySize imageCacheSize) {
         this.createLaneTopics = createLaneTopics;
+        // one cache for all lanes: a question's image is asked for by every lane it fans out to
+        this.images = new ImageCache(blobs, imageCacheSize.asLongValue());
         this.heartbeats = heartbeats;
         this.catalog = catalog;
-        this.blobs = blobs;
         this.metrics = metrics;
         this.traces = new KafkaTraceContext(openTelemetry, "spavl-responder");
         this.responders = responders;
@@ -93,7 +98,7 @@ public class LaneSupervisor {
         for (String id : heartbeats.lanes()) {
             ModelSpec spec = catalog.require(id);
             Lane lane = new Lane(spec, responders.forLane(spec),
-                    new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, blobs, metrics,
+                    new KafkaConsumer<>(requestConsumerConfig(bootstrap, registryUrl, spec)), producer, rawProducer, images, metrics,
                     traces, topicPrefix, () -> new KafkaConsumer<>(outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
             lane.onCrash(e -> heartbeats.laneStopped(id, e));
             lane.dropRunsWhere(cancelledRuns::contains);
@@ -180,8 +185,9 @@ public class LaneSupervisor {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "spavl-responder-" + spec.id());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // small batches: the offsets are committed after each one, so a crash repeats little
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(1, spec.concurrency() * 2)));
+        // batches larger than the workers take at once: the lane keeps the rest in its backlog (uncommitted, paused)
+        // and hands it out as workers free up, so a fast model is not held up by a poll round trip per few requests
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.max(POLL_RECORDS, spec.concurrency() * 2)));
         // a batch may wait on retries with backoff and an open circuit; the group must not evict the lane meanwhile
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString((int) Duration.ofMinutes(15).toMillis()));
         // a topic created after the lane started (a model added later) is found quickly
@@ -224,6 +230,8 @@ public class LaneSupervisor {
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "spavl-responder-outcomes-" + valueSerializer.hashCode());
         c.put(ProducerConfig.ACKS_CONFIG, "all");
+        // the lanes' sends are in flight together: retries must neither duplicate nor reorder them
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, keySerializer);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, valueSerializer);
         c.put("apicurio.registry.url", registryUrl);

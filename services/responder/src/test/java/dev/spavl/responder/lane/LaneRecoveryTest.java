@@ -155,7 +155,7 @@ class LaneRecoveryTest {
         try (Admin admin = admin()) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                     admin.listConsumerGroupOffsets("spavl-responder-wire-drain").partitionsToOffsetAndMetadata().get().values())
-                    .isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(Lane.COMMITTED_AT)));
+                    .isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).startsWith(CommitPolicy.COMMITTED_AT)));
         }
         ResponseRequested req = request(image, spec.id(), "Slow question");
         kafka.send("spavl.requests.wire-drain", req.getQuestionId(), req);
@@ -179,6 +179,46 @@ class LaneRecoveryTest {
         kafka.send("spavl.requests.wire-drain", late.getQuestionId(), late);
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(15))
                 .until(() -> outcomes(kafka, late.getQuestionId(), spec.id()).isEmpty());
+    }
+
+    /**
+     * A poll brings more requests than the workers take at once; a drained lane finishes what its workers hold and
+     * commits no further, so the next owner answers the rest, each once.
+     */
+    @Test
+    void aDrainedLaneLeavesItsBacklogUncommittedForTheNextOwner() throws Exception {
+        WireModelResource.server.stubFor(post(urlEqualTo("/backlog/v1/chat/completions")).willReturn(openAiOk("in turn").withFixedDelay(800)));
+        ModelSpec spec = catalog.require("wire-backlog"); // concurrency 1: two requests handed out at a time
+        createLaneTopics(spec.id());
+        List<ResponseRequested> reqs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ResponseRequested req = request(image, spec.id(), "Queued question " + i);
+            reqs.add(req);
+            kafka.send("spavl.requests.wire-backlog", req.getQuestionId(), req);
+        }
+        Lane first = startLane(spec);
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                !WireModelResource.server.findAll(postRequestedFor(urlEqualTo("/backlog/v1/chat/completions"))).isEmpty());
+        first.drain();
+        await().atMost(Duration.ofSeconds(20)).until(first::stopped);
+
+        long answered = reqs.stream().filter(r -> !outcomes(kafka, r.getQuestionId(), spec.id()).isEmpty()).count();
+        assertThat(answered).as("the drained lane answers what its workers held, not its whole poll").isBetween(1L, 4L);
+        try (Admin admin = admin()) {
+            long committedTotal = admin.listConsumerGroupOffsets("spavl-responder-wire-backlog").partitionsToOffsetAndMetadata().get()
+                    .entrySet().stream().filter(e -> e.getKey().topic().equals("spavl.requests.wire-backlog"))
+                    .mapToLong(e -> e.getValue().offset()).sum();
+            assertThat(committedTotal).as("committed up to the answered requests, not past the backlog").isEqualTo(answered);
+        }
+
+        startLane(spec);
+        for (ResponseRequested req : reqs) {
+            assertThat(awaitOutcome(kafka, req.getQuestionId(), spec.id()).getText()).isEqualTo("in turn");
+        }
+        for (ResponseRequested req : reqs) {
+            assertThat(outcomes(kafka, req.getQuestionId(), spec.id())).as("answered once").hasSize(1);
+        }
+        WireModelResource.server.verify(6, postRequestedFor(urlEqualTo("/backlog/v1/chat/completions")));
     }
 
     /**
@@ -229,7 +269,7 @@ class LaneRecoveryTest {
         closeAfter.add(producer);
         closeAfter.add(raw);
         Lane lane = new Lane(spec, dev.spavl.responder.client.BuiltInResponders.create(spec, vertx, 1L),
-                new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, blobs,
+                new KafkaConsumer<>(LaneSupervisor.requestConsumerConfig(bootstrap, registryUrl, spec)), producer, raw, new ImageCache(blobs, 64L << 20),
                 metrics, new dev.spavl.observability.KafkaTraceContext(io.opentelemetry.api.OpenTelemetry.noop(), "test"), "spavl",
                 () -> new KafkaConsumer<>(LaneSupervisor.outcomeReaderConfig(bootstrap, registryUrl, spec.id())));
         lane.onCrash(onCrash);
@@ -257,7 +297,7 @@ class LaneRecoveryTest {
             int partitions = admin.describeTopics(List.of("spavl.requests." + model)).allTopicNames().get()
                     .get("spavl.requests." + model).partitions().size();
             for (int p = 0; p < partitions; p++) {
-                offsets.put(new TopicPartition("spavl.requests." + model, p), new OffsetAndMetadata(0, Lane.COMMITTED_AT + at.toEpochMilli()));
+                offsets.put(new TopicPartition("spavl.requests." + model, p), new OffsetAndMetadata(0, CommitPolicy.COMMITTED_AT + at.toEpochMilli()));
             }
             admin.alterConsumerGroupOffsets("spavl-responder-" + model, offsets).all().get();
         }

@@ -15,7 +15,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /**
  * A real HTTP server on loopback (WireMock) behind models added to the catalog by configuration only:
  * OpenAI-compatible ({@code wire-vlm}, and {@code wire-rpm}, {@code wire-breaker}, {@code wire-recover},
- * {@code wire-drain}, {@code wire-republish}, {@code wire-crash} under their own path prefixes), Gemini ({@code wire-gemini}) and Anthropic ({@code wire-claude}).
+ * {@code wire-drain}, {@code wire-backlog}, {@code wire-republish}, {@code wire-crash} under their own path prefixes), Gemini ({@code wire-gemini}) and Anthropic ({@code wire-claude}).
  */
 public class WireModelResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,7 +28,7 @@ public class WireModelResource implements QuarkusTestResourceLifecycleManager {
         String base = "http://127.0.0.1:" + server.port();
         Map<String, String> c = new HashMap<>();
         // the lanes this responder hosts: the catalog's and the HTTP ones below, except wire-recover,
-        // wire-drain, wire-republish and wire-crash, which LaneRecoveryTest runs itself, as a restarted or a stopping process would run them
+        // wire-drain, wire-backlog, wire-republish and wire-crash, which LaneRecoveryTest runs itself, as a restarted or a stopping process would run them
         List<String> hosted = new ArrayList<>(SpavlKafkaResource.defaultModels());
         hosted.addAll(List.of("test-vlm-13", "wire-vlm", "wire-gemini", "wire-claude", "wire-rpm", "wire-breaker"));
         c.put("spavl.responder.models", String.join(",", hosted));
@@ -62,6 +62,8 @@ public class WireModelResource implements QuarkusTestResourceLifecycleManager {
 
         openAi(c, "wire-recover", base + "/recover/v1");
         openAi(c, "wire-drain", base + "/drain/v1");
+        openAi(c, "wire-backlog", base + "/backlog/v1");
+        c.put("spavl.models.wire-backlog.concurrency", "1");
         openAi(c, "wire-republish", base + "/republish/v1");
         openAi(c, "wire-crash", base + "/crash/v1");
         return c;
