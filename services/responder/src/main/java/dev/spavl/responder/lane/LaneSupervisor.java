@@ -58,6 +58,8 @@ public class LaneSupervisor {
     private final String topicPrefix;
     private final boolean createLaneTopics;
     private final ImageCache images;
+    private final int lingerMs;
+    private final String compression;
     private final List<Lane> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private KafkaProducer<String, Object> producer;
@@ -70,8 +72,12 @@ public class LaneSupervisor {
                           @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.apicurio.registry.url") String registryUrl,
                           @ConfigProperty(name = "spavl.topic-prefix") String topicPrefix,
                           @ConfigProperty(name = "spavl.responder.create-lane-topics", defaultValue = "true") boolean createLaneTopics,
-                          @ConfigProperty(name = "spavl.responder.image-cache-size", defaultValue = "64M") MemorySize imageCacheSize) {
+                          @ConfigProperty(name = "spavl.responder.image-cache-size", defaultValue = "64M") MemorySize imageCacheSize,
+                          @ConfigProperty(name = "spavl.kafka.producer.linger-ms", defaultValue = "5") int lingerMs,
+                          @ConfigProperty(name = "spavl.kafka.producer.compression", defaultValue = "lz4") String compression) {
         this.createLaneTopics = createLaneTopics;
+        this.lingerMs = lingerMs;
+        this.compression = compression;
         // one cache for all lanes: a question's image is asked for by every lane it fans out to
         this.images = new ImageCache(blobs, imageCacheSize.asLongValue());
         this.heartbeats = heartbeats;
@@ -88,8 +94,10 @@ public class LaneSupervisor {
         if (createLaneTopics) {
             ensureLaneTopics();
         }
-        producer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, AvroKafkaSerializer.class.getName(), StringSerializer.class.getName()));
-        rawProducer = new KafkaProducer<>(producerConfig(bootstrap, registryUrl, ByteArraySerializer.class.getName(), ByteArraySerializer.class.getName()));
+        producer = new KafkaProducer<>(batched(producerConfig(bootstrap, registryUrl, AvroKafkaSerializer.class.getName(),
+                StringSerializer.class.getName())));
+        rawProducer = new KafkaProducer<>(batched(producerConfig(bootstrap, registryUrl, ByteArraySerializer.class.getName(),
+                ByteArraySerializer.class.getName())));
         cancelledRuns = new CancelledRuns(new KafkaConsumer<>(cancellationsReaderConfig(bootstrap, registryUrl, topicPrefix)),
                 topicPrefix + ".cancellations");
         Thread reader = new Thread(cancelledRuns, "cancelled-runs");
@@ -223,6 +231,13 @@ public class LaneSupervisor {
         c.put("apicurio.registry.use-specific-avro-reader", "true");
         c.put("apicurio.registry.avro-datum-provider", "dev.spavl.contracts.serde.CachingAvroDatumProvider");
         return c;
+    }
+
+    /** The lanes' outcomes leave as the services' records do: lingering and compressed (spavl.kafka.producer.*). */
+    private Map<String, Object> batched(Map<String, Object> config) {
+        config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        return config;
     }
 
     static Map<String, Object> producerConfig(String bootstrap, String registryUrl, String valueSerializer, String keySerializer) {
