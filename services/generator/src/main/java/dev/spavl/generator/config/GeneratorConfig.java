@@ -115,6 +115,13 @@ public interface GeneratorConfig {
         @WithDefault("250ms")
         Duration poll();
 
+        /**
+         * A row whose prompts or publishing failed waits at least this long before its next attempt, however fast the
+         * worker's rounds follow each other (a short outage of a model or the broker does not use up its attempts).
+         */
+        @WithDefault("1s")
+        Duration retryDelay();
+
         /** Images of a run processed per worker round. */
         @WithDefault("16")
         int batchSize();

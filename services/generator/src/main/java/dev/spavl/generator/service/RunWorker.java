@@ -168,7 +168,12 @@ public class RunWorker {
                 })
                 .whilst(moved -> moved || wanted.get())
                 .collect().last()
-                .eventually(() -> working.set(false))
+                .eventually(() -> {
+                    working.set(false);
+                    if (wanted.get()) {
+                        wake(); // asked for between the last round's check and now: not lost
+                    }
+                })
                 .replaceWithVoid();
     }
 
@@ -290,7 +295,14 @@ public class RunWorker {
                                 + config.worker().maxOutstandingRequests() + ")")).replaceWith(false);
                     }
                     waiting.remove(run.runId);
-                    return stopWaiting.chain(() -> processItems(run, items));
+                    // rows that failed a moment ago wait out the retry delay; with only those left the run waits too
+                    Instant retryBefore = Instant.now().minus(config.worker().retryDelay());
+                    List<RunItem> ready = items.stream().filter(item -> item.attempts == 0 && item.publishAttempts == 0
+                            || item.updatedAt == null || item.updatedAt.isBefore(retryBefore)).toList();
+                    if (ready.isEmpty()) {
+                        return stopWaiting.replaceWith(false);
+                    }
+                    return stopWaiting.chain(() -> processItems(run, ready));
                 });
     }
 
@@ -340,7 +352,7 @@ public class RunWorker {
      * order: the round's rows stored in one transaction (questions WRITTEN, rejections, duplicates), their events
      * published together (QuestionPublisher), and the published rows marked DONE in one more. A crash between the
      * two leaves WRITTEN rows, published again from their stored questions. True when a row reached its end (DONE,
-     * rejected, duplicate); rows only waiting for a retry do not count, so their retry waits for the schedule.
+     * rejected, duplicate); rows only waiting for a retry do not count, and wait out {@code worker.retry-delay}.
      */
     private Uni<Boolean> processItems(RunRecord run, List<RunItem> items) {
         Set<QuestionType> types = Arrays.stream(run.questionTypes.split(","))
@@ -359,6 +371,7 @@ public class RunWorker {
                     return Panache.withTransaction(() -> Multi.createFrom().iterable(ordered)
                                     .onItem().transformToUniAndConcatenate(p -> store(run, p, stored))
                                     .collect().last())
+                            .invoke(() -> stored.rejections.forEach(reason -> countRejection(run.runId, reason)))
                             .replaceWith(stored);
                 })
                 .chain(stored -> publisher.publishRound(run, stored.toPublish)
@@ -370,6 +383,8 @@ public class RunWorker {
         final List<QuestionPublisher.ImageQuestions> toPublish = new ArrayList<>();
         final Set<Long> republished = new java.util.HashSet<>();
         final Set<String> imageIds = new java.util.HashSet<>();
+        /** Rejection reasons, counted in the metrics once the transaction has committed. */
+        final List<String> rejections = new ArrayList<>();
         boolean ended;
     }
 
@@ -439,7 +454,7 @@ public class RunWorker {
             return recordFailure(item, p.detail()).invoke(rejected -> stored.ended |= rejected).replaceWithVoid();
         }
         if (p.outcome() == Prepared.Outcome.REJECTED) {
-            countRejection(run.runId, p.reason().name());
+            stored.rejections.add(p.reason().name());
             stored.ended = true;
             return RunItem.update("status = ?1, reason = ?2, detail = ?3, updatedAt = ?4 where id = ?5",
                             RunItem.Status.REJECTED.name(), p.reason().name(), p.detail(), Instant.now(), item.id)

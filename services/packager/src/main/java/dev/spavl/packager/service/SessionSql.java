@@ -19,7 +19,9 @@ import java.util.List;
  *
  * <p>Parameters are PostgreSQL's ({@code $1}, {@code $2}, ...); values are bound as given. A row is an
  * {@code Object[]} of the Vert.x client's column values (varchar: String, bigint: Long, boolean: Boolean), which is
- * what Hibernate returned for these columns.
+ * what Hibernate returned for these columns. For the sessions Panache opens (a connection of their own); a session
+ * of {@code SessionFactory.createSession()} holds a proxy connection whose {@code select(sql, params)} drops the
+ * parameters in Hibernate Reactive 3.2.
  */
 final class SessionSql {
 
