@@ -11,8 +11,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * When a lane commits and what: every {@value #COMMIT_EVERY_MS} ms once something moved, each partition up to its
- * oldest request the lane took and has not finished ({@link InFlightWindow}), else its position, with the commit time
- * in the metadata for {@link AnsweredQuestions}. Invariant: a commit never passes a request whose outcome (or retry
+ * oldest request the lane took and has not finished ({@link InFlightWindow}), else its position, with a commit time
+ * in the metadata for {@link AnsweredQuestions}: now, or when the oldest request still open was taken if earlier. Invariant: a commit never passes a request whose outcome (or retry
  * or dead-letter record) the broker has not acknowledged. Not thread-safe: the lane thread owns it.
  */
 final class CommitPolicy {
@@ -54,9 +54,9 @@ final class CommitPolicy {
     Map<TopicPartition, OffsetAndMetadata> offsets(Collection<TopicPartition> partitions, ToLongFunction<TopicPartition> position,
                                                    long now) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        String meta = COMMITTED_AT + now;
         for (TopicPartition tp : partitions) {
-            offsets.put(tp, new OffsetAndMetadata(window.safeOffset(tp, position.applyAsLong(tp)), meta));
+            offsets.put(tp, new OffsetAndMetadata(window.safeOffset(tp, position.applyAsLong(tp)),
+                    COMMITTED_AT + window.commitTime(tp, now)));
         }
         return offsets;
     }

@@ -5,7 +5,7 @@ import org.apache.kafka.common.TopicPartition;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * The offsets a lane has handed to its workers and not yet finished, per partition. Requests finish in any order;
@@ -19,18 +19,27 @@ final class InFlightWindow {
     record Finished(TopicPartition partition, long offset, Throwable error) {
     }
 
-    private final Map<TopicPartition, TreeSet<Long>> open = new HashMap<>();
+    /** Partition -> offset -> when the request was taken (epoch millis; see {@link #started(TopicPartition, long, long)}). */
+    private final Map<TopicPartition, TreeMap<Long, Long>> open = new HashMap<>();
     private int size;
 
     void started(TopicPartition tp, long offset) {
-        if (open.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset)) {
+        started(tp, offset, System.currentTimeMillis());
+    }
+
+    /**
+     * {@code takenAt}: from when an outcome of this request may exist. Now for a new request; for one delivered again
+     * after a crash, the commit time it was recovered from (an earlier run of the lane may have answered it then).
+     */
+    void started(TopicPartition tp, long offset, long takenAt) {
+        if (open.computeIfAbsent(tp, k -> new TreeMap<>()).putIfAbsent(offset, takenAt) == null) {
             size++;
         }
     }
 
     void finished(TopicPartition tp, long offset) {
-        TreeSet<Long> offsets = open.get(tp);
-        if (offsets != null && offsets.remove(offset)) {
+        TreeMap<Long, Long> offsets = open.get(tp);
+        if (offsets != null && offsets.remove(offset) != null) {
             size--;
             if (offsets.isEmpty()) {
                 open.remove(tp);
@@ -40,8 +49,25 @@ final class InFlightWindow {
 
     /** The offset to commit for {@code tp}: its oldest unfinished request, else the consumer's position. */
     long safeOffset(TopicPartition tp, long position) {
-        TreeSet<Long> offsets = open.get(tp);
-        return offsets == null ? position : Math.min(offsets.first(), position);
+        TreeMap<Long, Long> offsets = open.get(tp);
+        return offsets == null ? position : Math.min(offsets.firstKey(), position);
+    }
+
+    /**
+     * The commit time to record with {@code tp}'s safe offset: {@code now}, or earlier when a request still open was
+     * taken before. After a crash the lane looks for outcomes from that time on, so a request behind an old unfinished
+     * one, answered long ago, is found and not called again.
+     */
+    long commitTime(TopicPartition tp, long now) {
+        TreeMap<Long, Long> offsets = open.get(tp);
+        if (offsets == null) {
+            return now;
+        }
+        long oldest = now;
+        for (long takenAt : offsets.values()) {
+            oldest = Math.min(oldest, takenAt);
+        }
+        return oldest;
     }
 
     boolean anyInFlight(Collection<TopicPartition> partitions) {
@@ -50,7 +76,7 @@ final class InFlightWindow {
 
     /** A revoked partition: its state goes with it (what is still open was not committed and is redelivered). */
     void forget(TopicPartition tp) {
-        TreeSet<Long> offsets = open.remove(tp);
+        TreeMap<Long, Long> offsets = open.remove(tp);
         if (offsets != null) {
             size -= offsets.size();
         }

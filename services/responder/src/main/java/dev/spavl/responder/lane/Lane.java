@@ -171,8 +171,10 @@ final class Lane implements Runnable {
                 if (!records.isEmpty()) {
                     commits.moved();
                 }
-                for (ConsumerRecord<String, ResponseRequested> record : pauses.due(records, System.currentTimeMillis(), consumer::seek)) {
-                    window.started(new TopicPartition(record.topic(), record.partition()), record.offset());
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<String, ResponseRequested> record : pauses.due(records, now, consumer::seek)) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    window.started(tp, record.offset(), guard.takenAt(tp, record.offset(), now));
                     backlog.add(record);
                 }
                 handOut();
@@ -346,7 +348,7 @@ final class Lane implements Runnable {
                 if (at == null || c.offset() >= ends.getOrDefault(tp, 0L)) {
                     continue;
                 }
-                guard.recovering(tp, ends.get(tp));
+                guard.recovering(tp, ends.get(tp), at);
                 pending += (int) (ends.get(tp) - c.offset());
                 since = since == null || at.isBefore(since) ? at : since;
             }

@@ -40,6 +40,8 @@ final class RequestGuard {
     private final LaneMetrics metrics;
     /** Partition -> end offset at assignment: records below it may have been handled before a crash. */
     private final Map<TopicPartition, Long> recoveryEnd = new ConcurrentHashMap<>();
+    /** Partition -> the commit time it was recovered from (epoch millis). */
+    private final Map<TopicPartition, Long> recoveredAt = new ConcurrentHashMap<>();
     private volatile Predicate<String> cancelledRuns = run -> false;
 
     RequestGuard(String model, AnsweredQuestions answeredBefore, RecentAnswers recent, LaneMetrics metrics) {
@@ -89,9 +91,20 @@ final class RequestGuard {
         recent.release(questionId);
     }
 
-    /** A partition assigned with records past its last commit, up to {@code end}: those may have been answered. */
-    void recovering(TopicPartition tp, long end) {
+    /**
+     * A partition assigned with records past its last commit, up to {@code end}: those may have been answered, from
+     * {@code committedAt} on.
+     */
+    void recovering(TopicPartition tp, long end, Instant committedAt) {
         recoveryEnd.put(tp, end);
+        recoveredAt.put(tp, committedAt.toEpochMilli());
+    }
+
+    /** From when an outcome of this record may exist: the recovered commit time for a record delivered again, else now. */
+    long takenAt(TopicPartition tp, long offset, long now) {
+        Long end = recoveryEnd.get(tp);
+        Long at = recoveredAt.get(tp);
+        return end != null && at != null && offset < end ? Math.min(at, now) : now;
     }
 
     /** Reads the outcomes published since the last commit; returns how many. */
@@ -101,5 +114,6 @@ final class RequestGuard {
 
     void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(recoveryEnd::remove);
+        partitions.forEach(recoveredAt::remove);
     }
 }

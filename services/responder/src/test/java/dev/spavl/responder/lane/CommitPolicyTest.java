@@ -49,6 +49,21 @@ class CommitPolicyTest {
     }
 
     @Test
+    void theCommitTimeIsNoLaterThanWhenTheOldestOpenRequestWasTaken() {
+        // 3 came again after a crash and may have been answered from 2,000 on; 5 is new; p1 has nothing open
+        window.started(p0, 3, 2_000);
+        window.started(p0, 5, 9_000);
+        policy.moved();
+        Map<TopicPartition, OffsetAndMetadata> offsets = policy.due(Set.of(p0, p1), tp -> 9, 10_000, true);
+        assertThat(offsets.get(p0)).isEqualTo(new OffsetAndMetadata(3, "committed-at=2000"));
+        assertThat(offsets.get(p1)).isEqualTo(new OffsetAndMetadata(9, "committed-at=10000"));
+        window.finished(p0, 3);
+        assertThat(policy.due(Set.of(p0), tp -> 9, 10_000, true).get(p0)).isEqualTo(new OffsetAndMetadata(5, "committed-at=9000"));
+        window.finished(p0, 5);
+        assertThat(policy.due(Set.of(p0), tp -> 9, 10_000, true).get(p0)).isEqualTo(new OffsetAndMetadata(9, "committed-at=10000"));
+    }
+
+    @Test
     void theCommitTimeIsReadBackFromTheMetadata() {
         assertThat(CommitPolicy.committedAt(CommitPolicy.first(0, 1_234).metadata())).isEqualTo(Instant.ofEpochMilli(1_234));
         assertThat(CommitPolicy.committedAt(null)).isNull();

@@ -49,13 +49,24 @@ class RequestGuardTest {
     @Test
     void aRequestBelowTheRecoveryEndNotAnsweredBeforeIsCalledAndCounted() {
         TopicPartition tp = new TopicPartition(TOPIC, 0);
-        guard.recovering(tp, 10);
+        guard.recovering(tp, 10, Instant.ofEpochMilli(1_000));
         assertThat(guard.admit(record(4, "q4", "run-1"))).isEqualTo(RequestGuard.Admission.CALL);
         assertThat(guard.admit(record(10, "q5", "run-1"))).as("past the end: a new request").isEqualTo(RequestGuard.Admission.CALL);
         assertThat(registry.get("spavl.responder.redelivered.requests").tag("result", "called").counter().count()).isEqualTo(1.0);
         guard.forget(List.of(tp));
         assertThat(guard.admit(record(5, "q6", "run-1"))).isEqualTo(RequestGuard.Admission.CALL);
         assertThat(registry.get("spavl.responder.redelivered.requests").tag("result", "called").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aRequestDeliveredAgainMayHaveBeenAnsweredFromTheRecoveredCommitTimeANewOneOnlyFromNow() {
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        assertThat(guard.takenAt(tp, 4, 50_000)).as("no recovery").isEqualTo(50_000);
+        guard.recovering(tp, 10, Instant.ofEpochMilli(1_000));
+        assertThat(guard.takenAt(tp, 4, 50_000)).as("below the recovery end").isEqualTo(1_000);
+        assertThat(guard.takenAt(tp, 10, 50_000)).as("past it: new").isEqualTo(50_000);
+        guard.forget(List.of(tp));
+        assertThat(guard.takenAt(tp, 4, 50_000)).isEqualTo(50_000);
     }
 
     private static ConsumerRecord<String, ResponseRequested> record(long offset, String questionId, String runId) {
