@@ -300,7 +300,8 @@ final class Lane implements Runnable {
             Map<TopicPartition, Long> notStarted = backlog.remove(partitions, window::finished);
             long deadline = System.currentTimeMillis() + REVOKE_WAIT_MS;
             settleFinished();
-            while (window.anyInFlight(partitions) && System.currentTimeMillis() < deadline) {
+            // once no worker holds a request nothing more can finish (a request that failed stays open for good)
+            while (handed > 0 && window.anyInFlight(partitions) && System.currentTimeMillis() < deadline) {
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
