@@ -49,12 +49,16 @@ public record ManifestLimits(int maxCaptionLength, int maxDescriptionLength, int
     }
 
     /**
-     * Why a manifest field's value is too long, or null. Fields other than the bounded ones are unknown columns
+     * Why a manifest field's value is too long or cannot be stored (a NUL character), or null. Fields other than the bounded ones are unknown columns
      * and refused elsewhere; image_name has its own bounds ({@link ImageNames}).
      */
     String fieldProblem(String field, String value) {
         if (value == null) {
             return null;
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            // PostgreSQL's text cannot hold it: stored with the run's other rows, it would fail them all, every round
+            return field + " contains a NUL character (U+0000), which cannot be stored";
         }
         int max;
         String key;

@@ -125,6 +125,24 @@ class SourceReaderTest {
     }
 
     @Test
+    void aFieldWithANulCharacterIsRefusedAloneInJsonAndCsv() throws IOException {
+        // PostgreSQL text cannot hold U+0000: stored with the other rows it would fail the whole intake, every round
+        Files.writeString(root.resolve("m.jsonl"), String.join("\n",
+                "{\"path\":\"a.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\",\"caption\":\"bad\\u0000caption\"}",
+                "{\"path\":\"b.png\",\"class1\":\"A\",\"class2\":\"B\",\"class3\":\"C\",\"caption\":\"ok\"}"));
+        SourceListing json = reader().read(SourceKind.MANIFEST_JSONL, "m.jsonl");
+        assertThat(json.rows()).extracting(SourceRow::rowNo).containsExactly(2);
+        assertThat(json.problems()).singleElement().satisfies(p -> {
+            assertThat(p.reason()).isEqualTo(RejectionReason.INVALID_ROW);
+            assertThat(p.detail()).isEqualTo("caption contains a NUL character (U+0000), which cannot be stored");
+        });
+        Files.writeString(root.resolve("m.csv"), "path,class1,class2,class3\na.png,A\u0000Z,B,C\nb.png,A,B,C\n");
+        SourceListing csv = reader().read(SourceKind.MANIFEST_CSV, "m.csv");
+        assertThat(csv.rows()).extracting(SourceRow::rowNo).containsExactly(3);
+        assertThat(csv.problems()).singleElement().satisfies(p -> assertThat(p.detail()).startsWith("class1 contains a NUL"));
+    }
+
+    @Test
     void aRowsFieldsTogetherStayWellBelowTheKafkaRecordLimit() throws IOException {
         ManifestLimits small = new ManifestLimits(2000, 4000, 2048, 4096, 256, 3000, 65536, 1 << 20, 100);
         Files.writeString(root.resolve("m.csv"), "path,caption,description,class1,class2,class3\n"
