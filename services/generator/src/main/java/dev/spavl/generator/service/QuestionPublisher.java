@@ -110,17 +110,11 @@ public class QuestionPublisher {
     private record Sends(RunItem item, List<Uni<Void>> image, List<Uni<Void>> questions, List<Uni<Void>> requests) {
     }
 
+    /** The sends of the image, its questions and the responders' requests, each one not sent until subscribed. */
     private Sends build(RunRecord run, RunItem item, List<QuestionRecord> written) {
         List<Uni<Void>> image = new ArrayList<>();
         List<Uni<Void>> questionSends = new ArrayList<>();
         List<Uni<Void>> requestSends = new ArrayList<>();
-        build(run, item, written, image, questionSends, requestSends);
-        return new Sends(item, image, questionSends, requestSends);
-    }
-
-    /** The sends of the image, its questions and the responders' requests, each one not sent until subscribed. */
-    private void build(RunRecord run, RunItem item, List<QuestionRecord> written, List<Uni<Void>> image,
-                       List<Uni<Void>> questionSends, List<Uni<Void>> requestSends) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         image.add(images.sendMessage(keyed(item.imageId, ImageRegistered.newBuilder()
                 .setEventId(Ids.event("ImageRegistered", run.runId, item.imageId))
@@ -178,6 +172,7 @@ public class QuestionPublisher {
                         .build(), topicPrefix + ".requests." + model)));
             }
         }
+        return new Sends(item, image, questionSends, requestSends);
     }
 
     private static <T> Message<T> keyed(String key, T payload, String topic) {

@@ -43,6 +43,8 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -366,7 +368,7 @@ public class RunWorker {
                 .chain(prepared -> {
                     // row order, whatever order stage 1 finished in: of two rows with the same image the first is kept
                     List<Prepared> ordered = new ArrayList<>(prepared);
-                    ordered.sort(java.util.Comparator.comparingInt(p -> p.item().rowNo));
+                    ordered.sort(Comparator.comparingInt(p -> p.item().rowNo));
                     Stored stored = new Stored();
                     return Panache.withTransaction(() -> Multi.createFrom().iterable(ordered)
                                     .onItem().transformToUniAndConcatenate(p -> store(run, p, stored))
@@ -381,8 +383,8 @@ public class RunWorker {
     /** What the round's storing transaction did: the images to publish, and whether a row reached its end. */
     private static final class Stored {
         final List<QuestionPublisher.ImageQuestions> toPublish = new ArrayList<>();
-        final Set<Long> republished = new java.util.HashSet<>();
-        final Set<String> imageIds = new java.util.HashSet<>();
+        final Set<Long> republished = new HashSet<>();
+        final Set<String> imageIds = new HashSet<>();
         /** Rejection reasons, counted in the metrics once the transaction has committed. */
         final List<String> rejections = new ArrayList<>();
         boolean ended;

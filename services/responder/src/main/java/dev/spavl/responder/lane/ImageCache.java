@@ -2,15 +2,13 @@ package dev.spavl.responder.lane;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.spavl.blobstore.BlobKeys;
 import dev.spavl.blobstore.BlobNotFoundException;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.modelclients.ImageInput;
 import dev.spavl.responder.starter.Image;
 
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The images of the requests, read from the blob store and checked once per image per process: every lane asks
@@ -69,20 +67,12 @@ final class ImageCache {
                 throw new ImageUnavailable("the blob URI does not name the requested sha256", null);
             }
             // the store checks the bytes against its key; this binds them to the request's hash as well
-            if (!sha256Hex(bytes).equalsIgnoreCase(sha256)) {
+            if (!BlobKeys.sha256Hex(bytes).equalsIgnoreCase(sha256)) {
                 throw new ImageUnavailable("the blob's bytes do not hash to the requested sha256", null);
             }
             return new Image(bytes, ImageInput.sniffed(bytes).mime(), sha256, uri);
         } catch (BlobNotFoundException | IllegalArgumentException e) {
             throw new ImageUnavailable(e.getMessage(), e);
-        }
-    }
-
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 }

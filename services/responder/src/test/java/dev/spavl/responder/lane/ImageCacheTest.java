@@ -1,5 +1,6 @@
 package dev.spavl.responder.lane;
 
+import dev.spavl.blobstore.BlobKeys;
 import dev.spavl.blobstore.BlobNotFoundException;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.blobstore.StoredBlob;
@@ -25,7 +26,9 @@ class ImageCacheTest {
 
         @Override
         public StoredBlob put(byte[] bytes, String mime) {
-            throw new UnsupportedOperationException();
+            boolean created = !blobs.containsKey(uriOf(BlobKeys.sha256Hex(bytes)));
+            String sha = store(bytes);
+            return new StoredBlob(uriOf(sha), sha, bytes.length, created);
         }
 
         @Override
@@ -40,7 +43,7 @@ class ImageCacheTest {
 
         @Override
         public boolean exists(String sha256) {
-            return false;
+            return blobs.containsKey(uriOf(sha256));
         }
 
         @Override
@@ -49,7 +52,7 @@ class ImageCacheTest {
         }
 
         String store(byte[] bytes) {
-            String sha = ImageCache.sha256Hex(bytes);
+            String sha = BlobKeys.sha256Hex(bytes);
             blobs.put(uriOf(sha), bytes);
             return sha;
         }
@@ -72,7 +75,7 @@ class ImageCacheTest {
 
     @Test
     void bytesThatDoNotHashToTheRequestedShaAreUnavailableAndNotKept() {
-        String sha = ImageCache.sha256Hex(PNG);
+        String sha = BlobKeys.sha256Hex(PNG);
         byte[] other = PNG.clone();
         other[10] = 9;
         store.blobs.put(store.uriOf(sha), other); // a store that does not check its content against its key
@@ -99,7 +102,7 @@ class ImageCacheTest {
     @Test
     void aMissingEmptyOrMisnamedBlobIsUnavailableAndAMissingOneIsFoundOnceStored() {
         ImageCache cache = new ImageCache(store, 1 << 20);
-        String sha = ImageCache.sha256Hex(PNG);
+        String sha = BlobKeys.sha256Hex(PNG);
         String uri = store.uriOf(sha).toString();
         assertThatThrownBy(() -> cache.get(uri, sha)).isInstanceOf(ImageCache.ImageUnavailable.class).hasMessageContaining("blob not found");
         store.store(PNG);
