@@ -99,12 +99,14 @@ public final class HarmLexicon {
     private final Map<String, List<Term>> benignIndex;
     private final int termCount;
     private final Pattern stereotype;
+    /** The groups' leading words: a text with none of them as a whole word cannot match {@link #stereotype}. */
+    private final Set<String> groupLeads;
     private final Cat stereotypeCategory;
     private final double stereotypeWeight;
 
     private HarmLexicon(String version, String source, Map<String, List<Term>> index,
                         Map<String, List<Term>> benignIndex, int termCount,
-                        Pattern stereotype, Cat stereotypeCategory,
+                        Pattern stereotype, Set<String> groupLeads, Cat stereotypeCategory,
                         double stereotypeWeight) {
         this.version = version;
         this.source = source;
@@ -112,6 +114,7 @@ public final class HarmLexicon {
         this.benignIndex = benignIndex;
         this.termCount = termCount;
         this.stereotype = stereotype;
+        this.groupLeads = groupLeads;
         this.stereotypeCategory = stereotypeCategory;
         this.stereotypeWeight = stereotypeWeight;
     }
@@ -293,7 +296,19 @@ public final class HarmLexicon {
                     + "|" + EDGE_L + "(?:" + g + ")\\s+(?:" + t + ")" + EDGE_R
                     + "|" + EDGE_L + "(?:" + t + ")\\s+(?:" + g + ")" + EDGE_R);
         }
-        return new HarmLexicon(version, name, index, benignIndex, terms.size(), stereotype,
+        Set<String> groupLeads = null;
+        if (stereotype != null) {
+            groupLeads = new HashSet<>();
+            for (String group : groups) {
+                String lead = Text.leadingRun(group);
+                if (lead.isEmpty()) {
+                    groupLeads = null; // a group that starts with a sign: no shortcut, the pattern runs on every text
+                    break;
+                }
+                groupLeads.add(lead);
+            }
+        }
+        return new HarmLexicon(version, name, index, benignIndex, terms.size(), stereotype, groupLeads,
                 stereotypeCat, stereotypeWeight);
     }
 
@@ -391,8 +406,9 @@ public final class HarmLexicon {
                 }
             }
         }
-        if (stereotype != null) {
-            Matcher m = stereotype.matcher(Text.normalize(text));
+        String normalized;
+        if (stereotype != null && mayNameGroup(normalized = Text.normalize(text))) {
+            Matcher m = stereotype.matcher(normalized);
             Set<String> found = new LinkedHashSet<>();
             while (m.find()) {
                 found.add("stereotype: " + m.group());
@@ -402,6 +418,20 @@ public final class HarmLexicon {
             }
         }
         return out;
+    }
+
+    /** The stereotype pattern, null without groups and traits (tests compare the shortcut against running it). */
+    Pattern stereotypePattern() {
+        return stereotype;
+    }
+
+    /**
+     * Whether a group can be named in the (normalised) text: every match of the stereotype pattern names a group
+     * between non-word characters, so the group's leading run of letters and digits is one of the text's whole runs.
+     * Most texts name none, and the pattern (three alternations of every group and trait) is costly to run.
+     */
+    private boolean mayNameGroup(String normalized) {
+        return groupLeads == null || Text.runs(normalized).stream().anyMatch(groupLeads::contains);
     }
 
     private static boolean covered(boolean[] benign, int start, int length) {

@@ -128,6 +128,35 @@ class HarmLexiconTest {
                 .noneMatch(t -> t.startsWith("stereotype:"));
     }
 
+    /**
+     * The stereotype pattern runs only on texts that name a group's leading word (issue 21): the stereotypes found
+     * are those the pattern finds on every text, including groups glued to signs ("women's", "(immigrants)"), groups
+     * split across lines and words that merely contain a group ("menace", "women" holding "men").
+     */
+    @Test
+    void theGroupShortcutFindsEveryStereotypeThePatternFinds() {
+        List<String> texts = new java.util.ArrayList<>(List.of("Immigrants are lazy and take our jobs.",
+                "women's drivers are all bad at parking", "(immigrants) are naturally criminals", "asylum\nseekers are lazy",
+                "the menace of lazy men", "Lazy immigrants everywhere", "jewish people are greedy", "Asylum-seekers are lazy",
+                "people-watching is fun", "x'women are stupid", "WOMEN ARE INFERIOR", "recommend lazy women",
+                "Refugees fleeing dangerous conditions at the border"));
+        texts.addAll(OfflineRationaleSentencesTest.TEMPLATES);
+        texts.addAll(Fixtures.REFUSALS);
+        java.util.regex.Pattern pattern = lexicon.stereotypePattern();
+        int found = 0;
+        for (String text : texts) {
+            Set<String> expected = new java.util.LinkedHashSet<>();
+            java.util.regex.Matcher m = pattern.matcher(Text.normalize(text));
+            while (m.find()) {
+                expected.add("stereotype: " + m.group());
+            }
+            found += expected.size();
+            assertThat(lexicon.matchedTerms(text).stream().filter(t -> t.startsWith("stereotype:")).toList())
+                    .as(text).containsExactlyElementsOf(expected);
+        }
+        assertThat(found).isGreaterThanOrEqualTo(8);
+    }
+
     @Test
     void aResourceSectionMustNameATaxonomyCategory() {
         List<String> lines = List.of("[settings]", "version = test", "[Malicious Use > No such category]", "foo");
