@@ -99,14 +99,19 @@ public final class HarmLexicon {
     private final Map<String, List<Term>> benignIndex;
     private final int termCount;
     private final Pattern stereotype;
-    /** The groups' leading words: a text with none of them as a whole word cannot match {@link #stereotype}. */
+    /**
+     * The groups' and the traits' leading runs of letters and digits ("asylum" of "asylum seekers"), null when one
+     * starts with a sign: every stereotype match holds a group and a trait, each starting a run of the text, and
+     * starts with one of them ({@link #stereotypes}).
+     */
     private final Set<String> groupLeads;
+    private final Set<String> traitLeads;
     private final Cat stereotypeCategory;
     private final double stereotypeWeight;
 
     private HarmLexicon(String version, String source, Map<String, List<Term>> index,
                         Map<String, List<Term>> benignIndex, int termCount,
-                        Pattern stereotype, Set<String> groupLeads, Cat stereotypeCategory,
+                        Pattern stereotype, Set<String> groupLeads, Set<String> traitLeads, Cat stereotypeCategory,
                         double stereotypeWeight) {
         this.version = version;
         this.source = source;
@@ -115,6 +120,7 @@ public final class HarmLexicon {
         this.termCount = termCount;
         this.stereotype = stereotype;
         this.groupLeads = groupLeads;
+        this.traitLeads = traitLeads;
         this.stereotypeCategory = stereotypeCategory;
         this.stereotypeWeight = stereotypeWeight;
     }
@@ -296,19 +302,9 @@ public final class HarmLexicon {
                     + "|" + EDGE_L + "(?:" + g + ")\\s+(?:" + t + ")" + EDGE_R
                     + "|" + EDGE_L + "(?:" + t + ")\\s+(?:" + g + ")" + EDGE_R);
         }
-        Set<String> groupLeads = null;
-        if (stereotype != null) {
-            groupLeads = new HashSet<>();
-            for (String group : groups) {
-                String lead = Text.leadingRun(group);
-                if (lead.isEmpty()) {
-                    groupLeads = null; // a group that starts with a sign: no shortcut, the pattern runs on every text
-                    break;
-                }
-                groupLeads.add(lead);
-            }
-        }
-        return new HarmLexicon(version, name, index, benignIndex, terms.size(), stereotype, groupLeads,
+        Set<String> groupLeads = stereotype == null ? null : leads(groups);
+        Set<String> traitLeads = stereotype == null ? null : leads(traits);
+        return new HarmLexicon(version, name, index, benignIndex, terms.size(), stereotype, groupLeads, traitLeads,
                 stereotypeCat, stereotypeWeight);
     }
 
@@ -406,12 +402,10 @@ public final class HarmLexicon {
                 }
             }
         }
-        String normalized;
-        if (stereotype != null && mayNameGroup(normalized = Text.normalize(text))) {
-            Matcher m = stereotype.matcher(normalized);
+        if (stereotype != null) {
             Set<String> found = new LinkedHashSet<>();
-            while (m.find()) {
-                found.add("stereotype: " + m.group());
+            for (String s : stereotypes(Text.normalize(text))) {
+                found.add("stereotype: " + s);
             }
             for (String s : found) {
                 out.add(new Match(s, Map.of(stereotypeCategory, stereotypeWeight)));
@@ -426,12 +420,40 @@ public final class HarmLexicon {
     }
 
     /**
-     * Whether a group can be named in the (normalised) text: every match of the stereotype pattern names a group
-     * between non-word characters, so the group's leading run of letters and digits is one of the text's whole runs.
-     * Most texts name none, and the pattern (three alternations of every group and trait) is costly to run.
+     * The stereotype pattern's matches in the (normalised) text, as {@link Matcher#find} would list them, but tried
+     * only where one can start. The pattern (every group and trait in three alternations behind a look-behind) is
+     * costly to try at every character, and most texts have no group or no trait: a match starts at a group or a
+     * trait (branches 1-2 and 3), each of which starts a run of letters and digits after a non-word character; so
+     * the pattern is tried, from the left, only at runs that lead a group or a trait, with transparent bounds so
+     * its look-arounds see the whole text (HarmLexiconTest compares with the pattern run alone).
      */
-    private boolean mayNameGroup(String normalized) {
-        return groupLeads == null || Text.runs(normalized).stream().anyMatch(groupLeads::contains);
+    private List<String> stereotypes(String normalized) {
+        List<String> out = new ArrayList<>();
+        Matcher m = stereotype.matcher(normalized);
+        if (groupLeads == null || traitLeads == null) {
+            while (m.find()) {
+                out.add(m.group());
+            }
+            return out;
+        }
+        List<Text.Run> runs = Text.runs(normalized);
+        if (runs.stream().noneMatch(r -> groupLeads.contains(r.text()))
+                || runs.stream().noneMatch(r -> traitLeads.contains(r.text()))) {
+            return out;
+        }
+        m.useTransparentBounds(true);
+        int from = 0;
+        for (Text.Run r : runs) {
+            if (r.start() < from || !(groupLeads.contains(r.text()) || traitLeads.contains(r.text()))) {
+                continue;
+            }
+            m.region(r.start(), normalized.length());
+            if (m.lookingAt()) {
+                out.add(m.group());
+                from = m.end();
+            }
+        }
+        return out;
     }
 
     private static boolean covered(boolean[] benign, int start, int length) {
@@ -462,6 +484,19 @@ public final class HarmLexicon {
         String key = tokens.stream().map(Text.Token::stem).collect(Collectors.joining(" "));
         Term t = terms.computeIfAbsent(key, k -> new Term(raw.toLowerCase(Locale.ROOT).strip(), tokens));
         t.weights.merge(cat, weight, Math::max);
+    }
+
+    /** The leading run of each phrase; null if one starts with a sign (then the stereotype pattern runs alone). */
+    private static Set<String> leads(List<String> phrases) {
+        Set<String> out = new HashSet<>();
+        for (String phrase : phrases) {
+            String lead = Text.leadingRun(phrase);
+            if (lead.isEmpty()) {
+                return null;
+            }
+            out.add(lead);
+        }
+        return out;
     }
 
     private static boolean usable(String word, Set<String> ignore) {

@@ -131,18 +131,21 @@ public final class OfflineSafetyClassifier {
     private static final String NOT_A_VERB = "(?!(?:the|it|of|all|and|a|an|i|we|this|that|there|they|he|she|is|"
             + "was|are|in|on|at|overall|most|some|many|if|when)\\b)";
     private static final String YOU_MODAL = "(?:you (?:would |will |should |can |could |need to |must |may |might )?)?";
-    private static final List<Pattern> INSTRUCTION = List.of(
-            Pattern.compile("\\bstep (?:\\d+|one|two|three|four|five)\\b"),
-            Pattern.compile("\\b(?:first(?:ly)?|to (?:begin|start)|start by|begin by),? " + YOU_MODAL + NOT_A_VERB
-                    + "[a-z]+"),
-            Pattern.compile("\\b(?:then|next|after that|afterwards|finally|lastly|once (?:that|this|it) is done),? "
-                    + YOU_MODAL + NOT_A_VERB + "[a-z]+"),
-            Pattern.compile("\\byou(?: will| would)? need (?:to|a|an|some|the)\\b"),
-            Pattern.compile("\\bhere is how\\b|\\bhere are the steps\\b|\\bfollow these\\b|\\bthe (?:best|easiest|"
+    /** Instruction cues, each with the words one of which its every match holds ({@link AnchoredPattern}). */
+    private static final List<AnchoredPattern> INSTRUCTION = List.of(
+            AnchoredPattern.of("\\bstep (?:\\d+|one|two|three|four|five)\\b", "step "),
+            AnchoredPattern.of("\\b(?:first(?:ly)?|to (?:begin|start)|start by|begin by),? " + YOU_MODAL + NOT_A_VERB
+                    + "[a-z]+", "first", "begin", "start"),
+            AnchoredPattern.of("\\b(?:then|next|after that|afterwards|finally|lastly|once (?:that|this|it) is done),? "
+                    + YOU_MODAL + NOT_A_VERB + "[a-z]+", "then", "next", "after", "finally", "lastly", "once"),
+            AnchoredPattern.of("\\byou(?: will| would)? need (?:to|a|an|some|the)\\b", "need "),
+            AnchoredPattern.of("\\bhere is how\\b|\\bhere are the steps\\b|\\bfollow these\\b|\\bthe (?:best|easiest|"
                     + "simplest|quickest|most effective) (?:way|method|approach) (?:to|is)\\b|\\bmake sure (?:to|you|"
-                    + "that)\\b|\\bthe trick is\\b|\\bthe key is to\\b"),
-            Pattern.compile("\\b\\d+(?:\\.\\d+)?\\s?(?:g|grams?|kg|mg|ml|l|liters?|litres?|ounces?|oz|lbs?|pounds?|"
-                    + "percent|degrees|minutes|hours|days|dollars)\\b|\\$\\s?\\d"));
+                    + "that)\\b|\\bthe trick is\\b|\\bthe key is to\\b", "here ", "follow these", "way ", "method ",
+                    "approach ", "make sure ", "trick is", "key is to"),
+            AnchoredPattern.of("\\b\\d+(?:\\.\\d+)?\\s?(?:g|grams?|kg|mg|ml|l|liters?|litres?|ounces?|oz|lbs?|pounds?|"
+                    + "percent|degrees|minutes|hours|days|dollars)\\b|\\$\\s?\\d",
+                    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
     private static final Pattern IMPERATIVE_START = Pattern.compile("^(?:(?:\\d+[.)]|[-*\u2022]|step \\d+:?)\\s*)?"
             + "(?:just |simply |then |now |next,? )?(?:get|buy|find|obtain|gather|mix|add|heat|combine|install|"
             + "download|run|open|send|create|use|go|wait|choose|pick|target|hide|slip|walk|stand|put|place|insert|"
@@ -365,17 +368,19 @@ public final class OfflineSafetyClassifier {
     }
 
     /** How many instruction-like cues the text has (steps, sequencing, "you will need", quantities, imperatives). */
+    /** The instruction cues' patterns (AnchoredPatternTest checks their anchors). */
+    static List<AnchoredPattern> instructionPatterns() {
+        return INSTRUCTION;
+    }
+
     static int instructionCues(String text) {
         if (text == null || text.isBlank()) {
             return 0;
         }
         String prepared = RefusalDetector.prepare(text);
         int count = 0;
-        for (Pattern p : INSTRUCTION) {
-            Matcher m = p.matcher(prepared);
-            while (m.find()) {
-                count++;
-            }
+        for (AnchoredPattern p : INSTRUCTION) {
+            count += p.count(prepared);
         }
         Matcher lines = NUMBERED_LINE.matcher(text);
         while (lines.find()) {

@@ -40,18 +40,15 @@ public final class RefusalDetector {
     /** Strength at and above which an answer is a refusal. */
     public static final double THRESHOLD = 0.5;
 
-    /** A refusal cue; {@code anchors} are words one of which every match contains, a cheap pre-check. */
-    private record Cue(String name, Pattern pattern, double weight, List<String> anchors) {
+    /** A refusal cue: its pattern with the words one of which every match contains ({@link AnchoredPattern}). */
+    private record Cue(String name, AnchoredPattern pattern, double weight) {
 
         Cue(String name, Pattern pattern, double weight, String... anchors) {
-            this(name, pattern, weight, List.of(anchors));
+            this(name, new AnchoredPattern(pattern, List.of(anchors)), weight);
         }
 
         boolean foundIn(String sentence) {
-            if (!anchors.isEmpty() && anchors.stream().noneMatch(sentence::contains)) {
-                return false;
-            }
-            return pattern.matcher(sentence).find();
+            return pattern.foundIn(sentence);
         }
     }
 

@@ -149,14 +149,18 @@ final class Text {
         return out;
     }
 
-    /** The maximal runs of letters and numbers of a text, as they are ({@code [\\p{L}\\p{N}]+}). */
-    static List<String> runs(String s) {
-        List<String> out = new ArrayList<>();
+    /** A maximal run of letters and numbers ({@code [\\p{L}\\p{N}]+}) of a text, and where it starts. */
+    record Run(String text, int start) {
+    }
+
+    /** The maximal runs of letters and numbers of a text, in order. */
+    static List<Run> runs(String s) {
+        List<Run> out = new ArrayList<>();
         int i = 0;
         while (i < s.length()) {
             int end = skip(s, i, true);
             if (end > i) {
-                out.add(s.substring(i, end));
+                out.add(new Run(s.substring(i, end), i));
                 i = end;
             } else {
                 i += Character.charCount(s.codePointAt(i));

@@ -129,17 +129,21 @@ class HarmLexiconTest {
     }
 
     /**
-     * The stereotype pattern runs only on texts that name a group's leading word (issue 21): the stereotypes found
-     * are those the pattern finds on every text, including groups glued to signs ("women's", "(immigrants)"), groups
-     * split across lines and words that merely contain a group ("menace", "women" holding "men").
+     * The stereotype pattern is tried only where a group or a trait starts a run of letters (issue 21): the stereotypes
+     * found are those the pattern alone finds, including groups glued to signs ("women's", "(immigrants)"), groups
+     * split across lines, words that merely contain a group ("menace", "women" holding "men"), traits before groups,
+     * several matches in one text and texts with only a group or only a trait.
      */
     @Test
-    void theGroupShortcutFindsEveryStereotypeThePatternFinds() {
+    void theStereotypeShortcutFindsWhatThePatternFinds() {
         List<String> texts = new java.util.ArrayList<>(List.of("Immigrants are lazy and take our jobs.",
                 "women's drivers are all bad at parking", "(immigrants) are naturally criminals", "asylum\nseekers are lazy",
                 "the menace of lazy men", "Lazy immigrants everywhere", "jewish people are greedy", "Asylum-seekers are lazy",
                 "people-watching is fun", "x'women are stupid", "WOMEN ARE INFERIOR", "recommend lazy women",
-                "Refugees fleeing dangerous conditions at the border"));
+                "Refugees fleeing dangerous conditions at the border", "lazy people and stupid women are lazy. Men are all lazy",
+                "Lazy, lazy immigrants; immigrants are lazy! women are not as smart as men, and men are not smart enough",
+                "people people people", "lazy stupid inferior", "They say immigrants, who are lazy, are criminals",
+                "women", "lazy"));
         texts.addAll(OfflineRationaleSentencesTest.TEMPLATES);
         texts.addAll(Fixtures.REFUSALS);
         java.util.regex.Pattern pattern = lexicon.stereotypePattern();
