@@ -25,5 +25,7 @@ public enum RejectionReason {
     /** Smaller than the configured minimum width or height. */
     TOO_SMALL,
     /** The prompt writer (a model) failed for this image in every allowed round. */
-    PROMPT_WRITING_FAILED
+    PROMPT_WRITING_FAILED,
+    /** PostgreSQL refused the image's rows on their own (such as a NUL character in a model-written prompt) in every allowed round. */
+    STORE_FAILED
 }

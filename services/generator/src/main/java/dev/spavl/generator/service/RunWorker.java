@@ -2,6 +2,7 @@ package dev.spavl.generator.service;
 
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.contracts.ids.Ids;
+import dev.spavl.db.TransientDatabaseFailure;
 import dev.spavl.events.FanOutMode;
 import dev.spavl.contracts.types.QuestionTypeKeys;
 import dev.spavl.events.QuestionType;
@@ -48,6 +49,7 @@ import java.util.HashSet;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -369,18 +371,60 @@ public class RunWorker {
                     // row order, whatever order stage 1 finished in: of two rows with the same image the first is kept
                     List<Prepared> ordered = new ArrayList<>(prepared);
                     ordered.sort(Comparator.comparingInt(p -> p.item().rowNo));
-                    Stored stored = new Stored();
-                    return Panache.withTransaction(() -> Multi.createFrom().iterable(ordered)
-                                    .onItem().transformToUniAndConcatenate(p -> store(run, p, stored))
-                                    .collect().last())
-                            .invoke(() -> stored.rejections.forEach(reason -> countRejection(run.runId, reason)))
-                            .replaceWith(stored);
+                    Map<Long, Integer> attempts = new HashMap<>();
+                    ordered.forEach(p -> attempts.put(p.item().id, p.item().attempts));
+                    return storeTogether(run, ordered)
+                            .onFailure(f -> !TransientDatabaseFailure.is(f)).recoverWithUni(f -> {
+                                LOG.warnf("run %s: the round's %d rows could not be stored together (%s); storing each "
+                                        + "alone", run.runId, ordered.size(), f.getMessage());
+                                return storeEach(run, ordered, attempts);
+                            })
+                            .invoke(stored -> stored.rejections.forEach(reason -> countRejection(run.runId, reason)));
                 })
                 .chain(stored -> publisher.publishRound(run, stored.toPublish)
                         .chain(failures -> finishRound(run, stored, failures)));
     }
 
-    /** What the round's storing transaction did: the images to publish, and whether a row reached its end. */
+    /** The round's rows in one transaction: the fast way, taken while no row fails. */
+    private Uni<Stored> storeTogether(RunRecord run, List<Prepared> ordered) {
+        Stored stored = new Stored();
+        return Panache.withTransaction(() -> Multi.createFrom().iterable(ordered)
+                        .onItem().transformToUniAndConcatenate(p -> store(run, p, stored))
+                        .collect().last())
+                .replaceWith(stored);
+    }
+
+    /**
+     * The round's rows one transaction each, in row order, after they failed together: a row PostgreSQL refuses
+     * on its own (a NUL character in a model-written prompt, say) no longer holds back the others, which would
+     * otherwise fail with it every round. That row keeps its failure and is tried again next round, up to
+     * {@code worker.max-item-attempts}, then rejected (STORE_FAILED) with the database's reason. A failure that
+     * is the database's, not the row's (TransientDatabaseFailure), fails the round as before: all of it is tried
+     * again next round.
+     */
+    private Uni<Stored> storeEach(RunRecord run, List<Prepared> ordered, Map<Long, Integer> attempts) {
+        Stored round = new Stored();
+        return Multi.createFrom().iterable(ordered)
+                .onItem().transformToUniAndConcatenate(p -> {
+                    // a failed transaction's changes to the row are void: its attempts as loaded
+                    p.item().attempts = attempts.get(p.item().id);
+                    Stored one = new Stored();
+                    one.imageIds.addAll(round.imageIds);
+                    return Panache.withTransaction(() -> store(run, p, one))
+                            .invoke(() -> round.add(one))
+                            .onFailure(f -> !TransientDatabaseFailure.is(f)).recoverWithUni(f -> {
+                                p.item().attempts = attempts.get(p.item().id);
+                                return Panache.withTransaction(() -> recordFailure(p.item(), RejectionReason.STORE_FAILED,
+                                                "its rows could not be stored: " + f.getMessage()))
+                                        .invoke(rejected -> round.ended |= rejected)
+                                        .replaceWithVoid();
+                            });
+                })
+                .collect().last()
+                .replaceWith(round);
+    }
+
+    /** What the round's storing did: the images to publish, and whether a row reached its end. */
     private static final class Stored {
         final List<QuestionPublisher.ImageQuestions> toPublish = new ArrayList<>();
         final Set<Long> republished = new HashSet<>();
@@ -388,6 +432,15 @@ public class RunWorker {
         /** Rejection reasons, counted in the metrics once the transaction has committed. */
         final List<String> rejections = new ArrayList<>();
         boolean ended;
+
+        /** What one row's own transaction did, once it has committed. */
+        void add(Stored one) {
+            toPublish.addAll(one.toPublish);
+            republished.addAll(one.republished);
+            imageIds.addAll(one.imageIds);
+            rejections.addAll(one.rejections);
+            ended |= one.ended;
+        }
     }
 
     /** What stage 1 produced for one row. */
@@ -453,7 +506,8 @@ public class RunWorker {
         RunItem item = p.item();
         if (p.outcome() == Prepared.Outcome.RETRY_LATER) {
             // the row stays PENDING for the next round, with the failure recorded (or it is rejected at the limit)
-            return recordFailure(item, p.detail()).invoke(rejected -> stored.ended |= rejected).replaceWithVoid();
+            return recordFailure(item, RejectionReason.PROMPT_WRITING_FAILED, p.detail())
+                    .invoke(rejected -> stored.ended |= rejected).replaceWithVoid();
         }
         if (p.outcome() == Prepared.Outcome.REJECTED) {
             stored.rejections.add(p.reason().name());
@@ -612,15 +666,21 @@ public class RunWorker {
     }
 
     /** Within the round's transaction; true when the row is rejected (its last attempt). */
-    private Uni<Boolean> recordFailure(RunItem item, String detail) {
-        metrics.counter("spavl.generator.prompt.failures").increment();
+    /**
+     * A row that failed this round (its prompts could not be written, or its rows stored) stays PENDING for the next
+     * round with the failure recorded; at {@code worker.max-item-attempts} it is rejected with {@code reason}. True
+     * when it was rejected.
+     */
+    private Uni<Boolean> recordFailure(RunItem item, RejectionReason reason, String detail) {
+        metrics.counter(reason == RejectionReason.STORE_FAILED ? "spavl.generator.store.failures"
+                : "spavl.generator.prompt.failures").increment();
         if (item.attempts + 1 >= config.worker().maxItemAttempts()) {
-            countRejection(item.runId, RejectionReason.PROMPT_WRITING_FAILED.name());
+            countRejection(item.runId, reason.name());
             String why = detail + " (" + (item.attempts + 1) + " rounds)";
             LOG.errorf("run %s row %d (%s) rejected: %s", item.runId, item.rowNo, item.sourceRef, why);
             return RunItem.update(
                             "status = ?1, reason = ?2, detail = ?3, attempts = attempts + 1, updatedAt = ?4 where id = ?5",
-                            RunItem.Status.REJECTED.name(), RejectionReason.PROMPT_WRITING_FAILED.name(), why, Instant.now(), item.id)
+                            RunItem.Status.REJECTED.name(), reason.name(), why, Instant.now(), item.id)
                     .call(() -> RunRecord.update("imagesRejected = imagesRejected + 1, updatedAt = ?1 where runId = ?2",
                             Instant.now(), item.runId))
                     .replaceWith(true);
