@@ -88,11 +88,11 @@ public final class TopicCatalog {
             String cleanup = e.cleanupPolicy != null ? e.cleanupPolicy : "delete";
             boolean deadLetter = e.deadLetter != null ? e.deadLetter : d.deadLetter;
             for (String relative : names) {
-                String name = prefix + "." + relative;
+                String name = TopicNames.of(prefix, relative);
                 out.add(new TopicSpec(name, TopicSpec.Role.MAIN, e.value, partitions, d.replicationFactor, retention, cleanup));
                 if (deadLetter) {
-                    out.add(new TopicSpec(name + ".retry", TopicSpec.Role.RETRY, e.value, partitions, d.replicationFactor, retention, "delete"));
-                    out.add(new TopicSpec(name + ".dlq", TopicSpec.Role.DEAD_LETTER, e.value, 1, d.replicationFactor, d.dlqRetentionMs, "delete"));
+                    out.add(new TopicSpec(TopicNames.retryOf(name), TopicSpec.Role.RETRY, e.value, partitions, d.replicationFactor, retention, "delete"));
+                    out.add(new TopicSpec(TopicNames.deadLetterOf(name), TopicSpec.Role.DEAD_LETTER, e.value, 1, d.replicationFactor, d.dlqRetentionMs, "delete"));
                 }
             }
         }
@@ -112,10 +112,10 @@ public final class TopicCatalog {
      *               taken ({@code spavl.requests.responses} is the request topic of a model named "responses")
      */
     public Optional<String> valueTypeOf(String topic, String prefix) {
-        if (topic == null || topic.endsWith(".dlq")) {
+        if (topic == null || TopicNames.isDeadLetter(topic)) {
             return Optional.empty();
         }
-        String main = topic.endsWith(".retry") ? topic.substring(0, topic.length() - ".retry".length()) : topic;
+        String main = TopicNames.mainOf(topic);
         if (prefix != null) {
             return main.startsWith(prefix + ".") ? declared(main.substring(prefix.length() + 1)) : Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.spavl.generator.service;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.contracts.ids.Ids;
 import dev.spavl.events.DatasetSplit;
 import dev.spavl.events.ImageRegistered;
@@ -169,7 +170,7 @@ public class QuestionPublisher {
                         .setImageUri(item.blobUri)
                         .setImageSha256(item.sha256)
                         .setAttempt(1)
-                        .build(), topicPrefix + ".requests." + model)));
+                        .build(), TopicNames.requests(topicPrefix, model))));
             }
         }
         return new Sends(item, image, questionSends, requestSends);

@@ -1,5 +1,6 @@
 package dev.spavl.packager.console;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.contracts.serde.ExplainingAvroDeserializer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,7 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class DeadLetterTopics {
 
-    static final String SUFFIX = ".dlq";
+    static final String SUFFIX = TopicNames.DEAD_LETTER_SUFFIX;
     /** Header names the dead-letter producers write (SmallRye's and the responder lanes'); never replayed. */
     static final String DLQ_HEADER_PREFIX = "dead-letter-";
     /** SmallRye's headers about a value it could not deserialize; describe the failure, not the event. */
@@ -149,11 +150,11 @@ public class DeadLetterTopics {
 
     /** The topic a dead-letter record goes back to: the topic the consumer reads, i.e. the name without ".dlq". */
     public static String replayTarget(String dlqTopic) {
-        return dlqTopic.substring(0, dlqTopic.length() - SUFFIX.length());
+        return TopicNames.mainOf(dlqTopic);
     }
 
     boolean isDeadLetterTopic(String topic) {
-        return topic.startsWith(prefix + ".") && topic.endsWith(SUFFIX) && topic.length() > prefix.length() + 1 + SUFFIX.length();
+        return TopicNames.isDeadLetterOf(prefix, topic);
     }
 
     /** 400 for a name that is not a dead-letter topic of ours, 404 for one that does not exist. */

@@ -1,5 +1,6 @@
 package dev.spavl.packager.console;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.packager.lag.ConsumerLagMonitor;
 import dev.spavl.packager.lag.LagSnapshot;
 import io.agroal.api.AgroalDataSource;
@@ -65,12 +66,9 @@ public class LaneFigures {
 
     /** @param runId null: outcomes of all runs */
     public Lanes of(String runId) {
-        String requests = prefix + ".requests.";
         TreeSet<String> models = new TreeSet<>();
         for (String t : deadLetters.topicNames()) {
-            if (t.startsWith(requests) && !t.endsWith(".retry") && !t.endsWith(DeadLetterTopics.SUFFIX)) {
-                models.add(t.substring(requests.length()));
-            }
+            TopicNames.modelOfRequests(prefix, t).ifPresent(models::add);
         }
         Map<String, long[]> outcomes = new TreeMap<>(); // model -> {ok, failed}
         Map<String, Map<String, Long>> kinds = new TreeMap<>();
@@ -82,14 +80,14 @@ public class LaneFigures {
 
         List<Lane> out = new ArrayList<>();
         for (String m : models) {
-            String topic = requests + m;
+            String topic = TopicNames.requests(prefix, m);
             TreeSet<String> groups = new TreeSet<>();
             long records = 0;
             double rate = 0;
             boolean measured = false;
             boolean rateUnknown = false;
             for (LagSnapshot.Entry e : snapshot.entries()) {
-                if (e.topic().equals(topic) || e.topic().equals(topic + ".retry")) {
+                if (e.topic().equals(topic) || e.topic().equals(TopicNames.retryOf(topic))) {
                     measured = true;
                     groups.add(e.group());
                     records += e.records();
@@ -116,7 +114,7 @@ public class LaneFigures {
                 seconds = records / rate;
             }
             long[] o = outcomes.getOrDefault(m, new long[2]);
-            String dlq = topic + DeadLetterTopics.SUFFIX;
+            String dlq = TopicNames.deadLetterOf(topic);
             out.add(new Lane(m, topic, List.copyOf(groups), measured ? records : null, seconds, state,
                     measured && !rateUnknown ? rate * 60 : null, o[0], o[1], kinds.getOrDefault(m, Map.of()), dlq, dlqCounts.get(dlq)));
         }

@@ -1,5 +1,6 @@
 package dev.spavl.packager.lag;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.packager.config.PackagerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -162,7 +163,7 @@ public class ConsumerLagMonitor {
     /** Records held in each dead-letter topic of this prefix, whether or not anyone consumes it. */
     private void measureDeadLetters(Admin a) throws Exception {
         List<String> topics = a.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
-                .filter(t -> t.startsWith(topicPrefix + ".") && t.endsWith(".dlq")).sorted().toList();
+                .filter(t -> TopicNames.isDeadLetterOf(topicPrefix, t)).sorted().toList();
         Set<TopicPartition> partitions = new HashSet<>();
         if (!topics.isEmpty()) {
             a.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((name, d) ->

@@ -1,5 +1,6 @@
 package dev.spavl.responder.lane;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.observability.KafkaTraceContext;
 import dev.spavl.observability.RecordLogContext;
@@ -35,7 +36,7 @@ final class DeadLetters {
     DeadLetters(String model, String requestsTopic, Producer<String, Object> producer, Producer<byte[], byte[]> rawProducer,
                 KafkaTraceContext traces, LaneMetrics metrics) {
         this.model = model;
-        this.topic = requestsTopic + ".dlq";
+        this.topic = TopicNames.deadLetterOf(requestsTopic);
         this.producer = producer;
         this.rawProducer = rawProducer;
         this.traces = traces;

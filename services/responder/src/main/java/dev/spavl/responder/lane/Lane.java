@@ -1,5 +1,6 @@
 package dev.spavl.responder.lane;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
 import dev.spavl.observability.KafkaTraceContext;
@@ -90,9 +91,9 @@ final class Lane implements Runnable {
          Supplier<KafkaConsumer<String, ResponseOutcome>> outcomeReaders) {
         this.spec = spec;
         this.consumer = consumer;
-        this.topic = topicPrefix + ".requests." + spec.id();
-        this.retryTopic = topic + ".retry";
-        String responsesTopic = topicPrefix + ".responses";
+        this.topic = TopicNames.requests(topicPrefix, spec.id());
+        this.retryTopic = TopicNames.retryOf(topic);
+        String responsesTopic = TopicNames.of(topicPrefix, "responses");
         this.maxInFlight = spec.concurrency() * 2;
         this.workers = Executors.newFixedThreadPool(spec.concurrency(), r -> {
             Thread t = new Thread(r, "lane-" + spec.id() + "-worker");

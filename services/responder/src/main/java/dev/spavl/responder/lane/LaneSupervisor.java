@@ -1,5 +1,6 @@
 package dev.spavl.responder.lane;
 
+import dev.spavl.contracts.topics.TopicNames;
 import dev.spavl.blobstore.BlobStore;
 import dev.spavl.events.ResponseOutcome;
 import dev.spavl.events.ResponseRequested;
@@ -127,7 +128,7 @@ public class LaneSupervisor {
     private void ensureLaneTopics() {
         List<dev.spavl.contracts.topics.TopicSpec> specs = dev.spavl.contracts.topics.TopicCatalog.bundled()
                 .resolve(topicPrefix, heartbeats.lanes()).stream()
-                .filter(t -> t.name().startsWith(topicPrefix + ".requests."))
+                .filter(t -> t.name().startsWith(TopicNames.requestsPrefix(topicPrefix)))
                 .toList();
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
