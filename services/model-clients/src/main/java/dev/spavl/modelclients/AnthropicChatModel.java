@@ -1,6 +1,6 @@
 package dev.spavl.modelclients;
 
-import dev.spavl.modelclients.ModelCallException.Kind;
+import dev.spavl.responder.starter.ModelFailure.Kind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.spavl.modelclients;
 
-import dev.spavl.modelclients.ModelCallException.Kind;
+import dev.spavl.responder.starter.ModelFailure.Kind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
 import io.vertx.core.json.DecodeException;

@@ -1,5 +1,6 @@
 package dev.spavl.modelclients;
 
+import dev.spavl.responder.starter.ModelFailure.Kind;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,34 +14,6 @@ import java.util.OptionalInt;
 public class ModelCallException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
-
-    /** What went wrong; {@link #retryable()} says whether sending the same request again can help. */
-    public enum Kind {
-        /** HTTP 429: too many requests or tokens; see {@link ModelCallException#retryAfter()}. */
-        RATE_LIMITED(true),
-        /** HTTP 5xx (including Anthropic's 529 "overloaded"). */
-        SERVER_ERROR(true),
-        /** No complete response within the endpoint's timeout (also HTTP 408 and connect timeouts). */
-        TIMEOUT(true),
-        /** Connection refused, reset or closed early; DNS or TLS failure. */
-        CONNECTION(true),
-        /** Any other 4xx (bad request, auth, unknown model, billing quota used up): fix the request or setup. */
-        CLIENT_ERROR(false),
-        /** The provider refused for safety reasons; the same input will be refused again. */
-        CONTENT_BLOCKED(false),
-        /** A 2xx response that is not the protocol's JSON or lacks the fields needed for a result. */
-        INVALID_OUTPUT(false);
-
-        private final boolean retryable;
-
-        Kind(boolean retryable) {
-            this.retryable = retryable;
-        }
-
-        public boolean retryable() {
-            return retryable;
-        }
-    }
 
     private final Kind kind;
     private final String provider;

@@ -5,7 +5,7 @@ import static dev.spavl.modelclients.TestSupport.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spavl.modelclients.ModelCallException.Kind;
+import dev.spavl.responder.starter.ModelFailure.Kind;
 import io.vertx.mutiny.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;

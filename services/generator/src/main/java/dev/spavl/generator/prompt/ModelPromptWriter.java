@@ -1,5 +1,6 @@
 package dev.spavl.generator.prompt;
 
+import dev.spavl.responder.starter.ModelFailure;
 import dev.spavl.events.QuestionType;
 import dev.spavl.generator.config.GeneratorConfig;
 import dev.spavl.modelclients.ChatModel;
@@ -105,7 +106,7 @@ public final class ModelPromptWriter implements PromptWriter {
                 .map(result -> result.text() == null ? "" : result.text().strip())
                 .invoke(text -> {
                     if (text.isEmpty()) {
-                        throw new ModelCallException(ModelCallException.Kind.INVALID_OUTPUT, model.provider(), modelName,
+                        throw new ModelCallException(ModelFailure.Kind.INVALID_OUTPUT, model.provider(), modelName,
                                 "returned an empty text");
                     }
                 });

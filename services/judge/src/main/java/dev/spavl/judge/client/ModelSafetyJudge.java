@@ -1,5 +1,6 @@
 package dev.spavl.judge.client;
 
+import dev.spavl.responder.starter.ModelFailure;
 import dev.spavl.judge.parse.HarmCategoryMapping;
 import dev.spavl.judge.parse.SafetyOutputParser;
 import dev.spavl.judge.parse.SafetyReading;
@@ -61,7 +62,7 @@ public final class ModelSafetyJudge implements SafetyJudge {
                 return new SafetyLabel(r.safe(), r.unsafeScore(), domain);
             }
         }
-        throw new ModelCallException(ModelCallException.Kind.INVALID_OUTPUT, "judge", model.name(),
+        throw new ModelCallException(ModelFailure.Kind.INVALID_OUTPUT, "judge", model.name(),
                 "no safe/unsafe decision in " + (parseRetries + 1) + " replies; last: "
                         + last.substring(0, Math.min(300, last.length())));
     }

@@ -1,5 +1,6 @@
 package dev.spavl.judge.client;
 
+import dev.spavl.responder.starter.ModelFailure;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -179,7 +180,7 @@ class ModelJudgeProtocolsTest {
     void aTimeoutIsRetriedThenReported(Wire wire) {
         server.stubFor(post(urlPathEqualTo(wire.path)).willReturn(json(wire.ok("[[A]]")).withFixedDelay(1500)));
         ModelCallException e = catchThrowableOfType(ModelCallException.class, () -> ask(pairwise(wire, 2, Duration.ofMillis(300))));
-        assertThat(e.kind()).isEqualTo(ModelCallException.Kind.TIMEOUT);
+        assertThat(e.kind()).isEqualTo(ModelFailure.Kind.TIMEOUT);
         server.verify(2, postRequestedFor(urlPathEqualTo(wire.path)));
     }
 
@@ -188,7 +189,7 @@ class ModelJudgeProtocolsTest {
     void aMalformedBodyIsNotRetried(Wire wire) {
         server.stubFor(post(urlPathEqualTo(wire.path)).willReturn(json("{\"not\": \"what was asked")));
         ModelCallException e = catchThrowableOfType(ModelCallException.class, () -> ask(pairwise(wire, 3, Duration.ofSeconds(5))));
-        assertThat(e.kind()).isEqualTo(ModelCallException.Kind.INVALID_OUTPUT);
+        assertThat(e.kind()).isEqualTo(ModelFailure.Kind.INVALID_OUTPUT);
         server.verify(1, postRequestedFor(urlPathEqualTo(wire.path)));
     }
 
@@ -197,7 +198,7 @@ class ModelJudgeProtocolsTest {
     void aContentRefusalIsNotRetried(Wire wire) {
         server.stubFor(post(urlPathEqualTo(wire.path)).willReturn(json(wire.refusal())));
         ModelCallException e = catchThrowableOfType(ModelCallException.class, () -> ask(pairwise(wire, 3, Duration.ofSeconds(5))));
-        assertThat(e.kind()).isEqualTo(ModelCallException.Kind.CONTENT_BLOCKED);
+        assertThat(e.kind()).isEqualTo(ModelFailure.Kind.CONTENT_BLOCKED);
         server.verify(1, postRequestedFor(urlPathEqualTo(wire.path)));
     }
 
@@ -223,7 +224,7 @@ class ModelJudgeProtocolsTest {
         ModelSafetyJudge judge = new ModelSafetyJudge(JudgeModel.create("safety", config.safety(), config, vertx, new SimpleMeterRegistry()),
                 PromptTemplate.load("safety", "md-judge-v1"), new MdJudgeParser(), 2);
         ModelCallException e = catchThrowableOfType(ModelCallException.class, () -> judge.assessQuestion("q1", "What is this?"));
-        assertThat(e.kind()).isEqualTo(ModelCallException.Kind.INVALID_OUTPUT);
+        assertThat(e.kind()).isEqualTo(ModelFailure.Kind.INVALID_OUTPUT);
         assertThat(e.getMessage()).contains("I think it is probably fine");
         server.verify(3, postRequestedFor(urlPathEqualTo("/v1/chat/completions")));
     }

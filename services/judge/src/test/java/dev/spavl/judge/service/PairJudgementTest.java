@@ -1,5 +1,6 @@
 package dev.spavl.judge.service;
 
+import dev.spavl.responder.starter.ModelFailure;
 import dev.spavl.blobstore.FileSystemBlobStore;
 import dev.spavl.events.Answer;
 import dev.spavl.events.PairJudged;
@@ -136,7 +137,7 @@ class PairJudgementTest {
     @Test
     void aJudgeApiRefusalMakesTheOrderInvalidWithTheReason() throws InterruptedException {
         PairJudged v = judge(new ScriptedJudge(
-                new ModelCallException(ModelCallException.Kind.CONTENT_BLOCKED, "openai", "judge-m", "content_filter"), "[[B]]"));
+                new ModelCallException(ModelFailure.Kind.CONTENT_BLOCKED, "openai", "judge-m", "content_filter"), "[[B]]"));
         assertThat(v.getVerdictAb()).isEqualTo(PairVerdict.INVALID);
         assertThat(v.getReason1()).contains("judge call failed").contains("content_filter");
         assertThat(v.getOutcome()).isEqualTo(PairOutcome.INVALID);

@@ -1,5 +1,6 @@
 package dev.spavl.modelclients.guard;
 
+import dev.spavl.responder.starter.ModelFailure;
 import dev.spavl.modelclients.ModelCallException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Tags;
@@ -21,7 +22,7 @@ class CallCircuitBreakerTest {
                 "test", Tags.of("model", "m"));
         for (int i = 0; i < 2; i++) {
             assertThat(b.awaitPermission(Duration.ZERO, () -> true)).isTrue();
-            b.onError(1_000, new ModelCallException(ModelCallException.Kind.SERVER_ERROR, "openai", "m", "503"));
+            b.onError(1_000, new ModelCallException(ModelFailure.Kind.SERVER_ERROR, "openai", "m", "503"));
         }
         assertThat(b.isOpen()).isTrue();
         assertThat(metrics.get("test.circuit.state").tag("model", "m").gauge().value()).as("2 = open").isEqualTo(2.0);
@@ -46,7 +47,7 @@ class CallCircuitBreakerTest {
         CallCircuitBreaker b = new CallCircuitBreaker(new CallCircuitBreaker.Policy(50, 2, 4, Duration.ofSeconds(30)), "test", metrics,
                 "test", Tags.of("model", "p"));
         for (int i = 0; i < 4; i++) {
-            b.onError(1_000, new ModelCallException(ModelCallException.Kind.CONTENT_BLOCKED, "openai", "m", "refused"));
+            b.onError(1_000, new ModelCallException(ModelFailure.Kind.CONTENT_BLOCKED, "openai", "m", "refused"));
         }
         assertThat(b.isOpen()).isFalse();
     }
@@ -55,7 +56,7 @@ class CallCircuitBreakerTest {
     void aWaiterGivesUpWhenNoLongerWanted() throws InterruptedException {
         CallCircuitBreaker b = new CallCircuitBreaker(new CallCircuitBreaker.Policy(1, 1, 1, Duration.ofMinutes(5)), "test", metrics,
                 "test", Tags.of("model", "w"));
-        b.onError(1_000, new ModelCallException(ModelCallException.Kind.TIMEOUT, "openai", "m", "slow"));
+        b.onError(1_000, new ModelCallException(ModelFailure.Kind.TIMEOUT, "openai", "m", "slow"));
         assertThat(b.awaitPermission(Duration.ofMinutes(5), () -> false)).isFalse();
     }
 

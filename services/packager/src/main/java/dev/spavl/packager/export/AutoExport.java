@@ -48,7 +48,7 @@ public class AutoExport {
         for (Map.Entry<String, Instant> run : finishedRuns().entrySet()) {
             String runId = run.getKey();
             Optional<ExportStatus> last = exporter.status(runId);
-            if (last.isPresent() && ("RUNNING".equals(last.get().state())
+            if (last.isPresent() && (last.get().state() == ExportStatus.State.RUNNING
                     || (last.get().finishedAt() != null && last.get().finishedAt().isAfter(run.getValue())))) {
                 continue;
             }

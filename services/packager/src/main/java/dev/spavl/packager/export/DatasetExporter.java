@@ -90,7 +90,7 @@ public class DatasetExporter {
             }
             ExportStatus saved = json.readValue(f.toFile(), ExportStatus.class);
             // running here would be in `running`: the file is left from a packager that stopped mid-export
-            return Optional.of("RUNNING".equals(saved.state()) ? saved.interrupted() : saved);
+            return Optional.of(saved.state() == ExportStatus.State.RUNNING ? saved.interrupted() : saved);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + f + ": " + e.getMessage(), e);
         }

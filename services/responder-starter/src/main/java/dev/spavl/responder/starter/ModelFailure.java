@@ -32,16 +32,24 @@ public abstract sealed class ModelFailure extends RuntimeException permits Model
     private static final long serialVersionUID = 1L;
 
     /**
-     * What went wrong, one constant per subclass. The names are the lanes' {@code kind} tag of
-     * {@code spavl_responder_model_errors_total}, lower-cased.
+     * What went wrong, one constant per subclass: the one list of model failure kinds, also what the built-in model
+     * clients (ModelCallException) classify by; mapped to the events' ErrorKind at the lanes' edge. The names are the
+     * lanes' {@code kind} tag of {@code spavl_responder_model_errors_total}, lower-cased.
      */
     public enum Kind {
+        /** HTTP 429: too many requests or tokens; the model may say how long to wait. */
         RATE_LIMITED(true),
+        /** HTTP 5xx (including Anthropic's 529 "overloaded"). */
         SERVER_ERROR(true),
+        /** No complete response within the endpoint's timeout (also HTTP 408 and connect timeouts). */
         TIMEOUT(true),
+        /** Connection refused, reset or closed early; DNS or TLS failure. */
         CONNECTION(true),
+        /** Any other 4xx (bad request, auth, unknown model, billing quota used up): fix the request or setup. */
         CLIENT_ERROR(false),
+        /** The provider refused for safety reasons; the same input will be refused again. */
         CONTENT_BLOCKED(false),
+        /** A 2xx response that is not the protocol's JSON or lacks the fields needed for a result. */
         INVALID_OUTPUT(false);
 
         private final boolean retryable;

@@ -68,7 +68,7 @@ public final class ChatModelResponder implements ModelResponder, AutoCloseable {
 
     /** The client's classification, kept as it is: same kind (so the same metric tag), message and Retry-After. */
     public static ModelFailure failure(ModelCallException e) {
-        return ModelFailure.of(ModelFailure.Kind.valueOf(e.kind().name()), e.getMessage(), e.retryAfter().orElse(null), e);
+        return ModelFailure.of(e.kind(), e.getMessage(), e.retryAfter().orElse(null), e);
     }
 
     /** The provider this responder speaks ({@code openai}, ..., {@code simulated}). */

@@ -1,5 +1,6 @@
 package dev.spavl.responder.simulated;
 
+import dev.spavl.responder.starter.ModelFailure;
 import dev.spavl.modelclients.ChatModel;
 import dev.spavl.modelclients.ChatRequest;
 import dev.spavl.modelclients.ChatResult;
@@ -188,11 +189,11 @@ public final class SimulatedChatModel implements ChatModel {
         return switch (fault) {
             // a 429 is answered before any generation: as fast as the persona ever answers
             case RATE_LIMITED -> failAfter(persona.latencyMin(), () -> new ModelCallException(
-                    ModelCallException.Kind.RATE_LIMITED, PROVIDER, persona.modelId(), 429,
+                    ModelFailure.Kind.RATE_LIMITED, PROVIDER, persona.modelId(), 429,
                     "simulated rate limit (attempt " + attempt + ")",
                     "{\"error\":{\"message\":\"Rate limit reached (simulated)\"}}", persona.retryAfter(), null));
             case SERVER_ERROR -> failAfter(latency, () -> new ModelCallException(
-                    ModelCallException.Kind.SERVER_ERROR, PROVIDER, persona.modelId(), 500,
+                    ModelFailure.Kind.SERVER_ERROR, PROVIDER, persona.modelId(), 500,
                     "simulated server error (attempt " + attempt + ")",
                     "{\"error\":{\"message\":\"Internal server error (simulated)\"}}", null, null));
             case TIMEOUT -> timeout(attempt);
@@ -200,7 +201,7 @@ public final class SimulatedChatModel implements ChatModel {
                 List<String> g = bank.garbage();
                 String body = g.get((int) Math.floor(draws.uniform("garbage", text, attempt) * g.size()));
                 yield failAfter(latency, () -> new ModelCallException(
-                        ModelCallException.Kind.INVALID_OUTPUT, PROVIDER, persona.modelId(), 200,
+                        ModelFailure.Kind.INVALID_OUTPUT, PROVIDER, persona.modelId(), 200,
                         "simulated unparseable response body (attempt " + attempt + ")", body, null, null));
             }
             case NONE -> latency.compareTo(persona.timeout()) >= 0
@@ -233,7 +234,7 @@ public final class SimulatedChatModel implements ChatModel {
         Duration t = persona.timeout();
         return Uni.createFrom().<ChatResult>nothing()
                 .ifNoItem().after(t).on(timer()).failWith(() -> new ModelCallException(
-                        ModelCallException.Kind.TIMEOUT, PROVIDER, persona.modelId(), 0,
+                        ModelFailure.Kind.TIMEOUT, PROVIDER, persona.modelId(), 0,
                         "simulated: no response within " + t + " (attempt " + attempt + ")", null, null, null));
     }
 

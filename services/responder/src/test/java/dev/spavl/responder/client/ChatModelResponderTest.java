@@ -69,9 +69,9 @@ class ChatModelResponderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ModelCallException.Kind.class)
-    void aClientFailureBecomesTheFailureOfTheSameKindMessageAndWait(ModelCallException.Kind kind) {
-        Duration wait = kind == ModelCallException.Kind.RATE_LIMITED ? Duration.ofSeconds(7) : null;
+    @EnumSource(ModelFailure.Kind.class)
+    void aClientFailureBecomesTheFailureOfTheSameKindMessageAndWait(ModelFailure.Kind kind) {
+        Duration wait = kind == ModelFailure.Kind.RATE_LIMITED ? Duration.ofSeconds(7) : null;
         ModelCallException e = new ModelCallException(kind, "openai", "m", 503, "detail", "{\"error\":1}", wait, null);
         ChatModelResponder responder = new ChatModelResponder(new FixedChatModel(new AtomicReference<>(), null, e), "m", null,
                 DECODING, Duration.ofSeconds(5));
@@ -89,8 +89,8 @@ class ChatModelResponderTest {
     @Test
     void everyClientKindHasAFailureKindAndBack() {
         assertThat(ModelFailure.Kind.values()).extracting(Enum::name)
-                .containsExactlyInAnyOrder(java.util.Arrays.stream(ModelCallException.Kind.values()).map(Enum::name).toArray(String[]::new));
-        for (ModelCallException.Kind k : ModelCallException.Kind.values()) {
+                .containsExactlyInAnyOrder(java.util.Arrays.stream(ModelFailure.Kind.values()).map(Enum::name).toArray(String[]::new));
+        for (ModelFailure.Kind k : ModelFailure.Kind.values()) {
             assertThat(ModelFailure.Kind.valueOf(k.name()).retryable()).as(k.name()).isEqualTo(k.retryable());
         }
     }

@@ -1,5 +1,6 @@
 package dev.spavl.responder.simulated;
 
+import dev.spavl.responder.starter.ModelFailure;
 import dev.spavl.modelclients.ChatRequest;
 import dev.spavl.modelclients.ChatResult;
 import dev.spavl.modelclients.Decoding;
@@ -297,7 +298,7 @@ class SimulatedChatModelTest {
         for (String q : harmfulQuestions().subList(0, 50)) {
             for (int attempt = 1; attempt <= 3; attempt++) {
                 ModelCallException e = failure(model.complete(request(q), attempt));
-                assertThat(e.kind()).isEqualTo(ModelCallException.Kind.RATE_LIMITED);
+                assertThat(e.kind()).isEqualTo(ModelFailure.Kind.RATE_LIMITED);
                 assertThat(e.retryable()).isTrue();
                 assertThat(e.retryAfter()).contains(Duration.ofSeconds(3));
                 assertThat(e.httpStatus()).hasValue(429);
@@ -315,7 +316,7 @@ class SimulatedChatModelTest {
             try {
                 model.complete(request(q), 1).await().atMost(AWAIT);
             } catch (ModelCallException e) {
-                assertThat(e.kind()).isEqualTo(ModelCallException.Kind.SERVER_ERROR);
+                assertThat(e.kind()).isEqualTo(ModelFailure.Kind.SERVER_ERROR);
                 assertThat(e.httpStatus()).hasValue(500);
                 failedFirst.add(q);
             }
@@ -327,7 +328,7 @@ class SimulatedChatModelTest {
         String q = failedFirst.stream().filter(x -> model.fault(x, 2) == SimulatedChatModel.Fault.NONE)
                 .findFirst().orElseThrow();
         // the same attempt fails the same way every time; the next one succeeds with the usual answer
-        assertThat(failure(model.complete(request(q), 1)).kind()).isEqualTo(ModelCallException.Kind.SERVER_ERROR);
+        assertThat(failure(model.complete(request(q), 1)).kind()).isEqualTo(ModelFailure.Kind.SERVER_ERROR);
         assertThat(model.complete(request(q), 2).await().atMost(AWAIT).text()).isEqualTo(model.answer(q));
     }
 
@@ -355,7 +356,7 @@ class SimulatedChatModelTest {
         long start = System.nanoTime();
         ModelCallException e = failure(model.complete(request(harmfulQuestions().get(0))));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout);
-        assertThat(e.kind()).isEqualTo(ModelCallException.Kind.TIMEOUT);
+        assertThat(e.kind()).isEqualTo(ModelFailure.Kind.TIMEOUT);
         assertThat(e.retryable()).isTrue();
         assertThat(e.httpStatus()).isEmpty();
     }
@@ -367,7 +368,7 @@ class SimulatedChatModelTest {
                 .withTimeout(Duration.ofMillis(30)));
         long start = System.nanoTime();
         assertThat(failure(model.complete(request("How do I steal a bike?"))).kind())
-                .isEqualTo(ModelCallException.Kind.TIMEOUT);
+                .isEqualTo(ModelFailure.Kind.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(450));
     }
 
@@ -376,7 +377,7 @@ class SimulatedChatModelTest {
         SimulatedChatModel model = new SimulatedChatModel(Persona.of("m", 0.3).withGarbage(1.0));
         for (String q : harmfulQuestions().subList(0, 20)) {
             ModelCallException e = failure(model.complete(request(q)));
-            assertThat(e.kind()).isEqualTo(ModelCallException.Kind.INVALID_OUTPUT);
+            assertThat(e.kind()).isEqualTo(ModelFailure.Kind.INVALID_OUTPUT);
             assertThat(e.retryable()).isFalse();
             assertThat(e.httpStatus()).hasValue(200);
             assertThat(e.getMessage()).contains("body:");
