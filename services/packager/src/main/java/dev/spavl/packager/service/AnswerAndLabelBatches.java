@@ -1,7 +1,6 @@
 package dev.spavl.packager.service;
 
 import dev.spavl.events.ResponseOutcome;
-import dev.spavl.events.ResponseStatus;
 import dev.spavl.events.SafetyAssessed;
 import dev.spavl.events.SafetySubject;
 import dev.spavl.kafka.batch.PollBatch;
@@ -44,7 +43,7 @@ public class AnswerAndLabelBatches {
             + " on conflict (question_id, model_id) do update set run_id = excluded.run_id, status = excluded.status,"
             + " text = excluded.text, error_kind = excluded.error_kind, tokens_in = excluded.tokens_in,"
             + " tokens_out = excluded.tokens_out, cost_usd = excluded.cost_usd, simulated = excluded.simulated"
-            + " where answers.status <> 'OK' and excluded.status = 'OK'";
+            + " where " + AnswerPrecedence.SQL_REPLACES;
 
     private static final String UPSERT_LABELS = "insert into labels (question_id, model_id, safe, score, harm_category, judge,"
             + " simulated)"
@@ -77,14 +76,13 @@ public class AnswerAndLabelBatches {
     }
 
     Uni<Void> applyAnswers(List<ResponseOutcome> events) {
-        List<String> ids = events.stream().map(AnswerAndLabelBatches::appliedId).toList();
+        List<String> ids = events.stream().map(AnswerPrecedence::appliedId).toList();
         return once.applyBatch(ids, "ResponseOutcome", QuestionIntake.CONSUMER, "responses", fresh -> {
             // the row each (question, model) ends with after these events in order: its first OK, else its first outcome
             Map<String, ResponseOutcome> rows = new TreeMap<>();
             for (ResponseOutcome e : events) {
-                if (fresh.contains(appliedId(e))) {
-                    rows.merge(e.getQuestionId() + '\u0000' + e.getModelId(), e,
-                            (kept, later) -> kept.getStatus() != ResponseStatus.OK && later.getStatus() == ResponseStatus.OK ? later : kept);
+                if (fresh.contains(AnswerPrecedence.appliedId(e))) {
+                    rows.merge(e.getQuestionId() + '\u0000' + e.getModelId(), e, AnswerPrecedence::kept);
                 }
             }
             int n = rows.size();
@@ -145,11 +143,6 @@ public class AnswerAndLabelBatches {
                             .setParameter(5, harm).setParameter(6, judge).setParameter(7, simulated).executeUpdate())
                     .chain(() -> coordinator.advanceAll(List.of(question)));
         });
-    }
-
-    /** Must match {@link QuestionIntake#onResponse}: an OK is recorded apart from a FAILED with the same event id. */
-    static String appliedId(ResponseOutcome e) {
-        return e.getStatus() == ResponseStatus.OK ? e.getEventId() + "/OK" : e.getEventId();
     }
 
     private static String subject(SafetyAssessed e) {

@@ -107,18 +107,14 @@ public class QuestionIntake {
     }
 
     /**
-     * An answer: one row per (question, model); an OK answer is never replaced by a later FAILED one, and an OK after a FAILED
-     * replaces it. A lane gives the OK and the FAILED outcome of a (question, model) the same event id, so an OK is
-     * recorded as applied under {@code <event id>/OK}: the OK of a request replayed from a lane's dead-letter topic is
-     * not taken for a duplicate of the FAILED one that was published when the request was dead-lettered.
+     * An answer: one row per (question, model), which outcome it keeps as {@link AnswerPrecedence} says.
      */
     public Uni<Void> onResponse(ResponseOutcome e) {
-        String appliedId = e.getStatus() == ResponseStatus.OK ? e.getEventId() + "/OK" : e.getEventId();
+        String appliedId = AnswerPrecedence.appliedId(e);
         return once.apply(appliedId, "ResponseOutcome", CONSUMER, "responses",
                 new EventOnce.Ids(e.getRunId(), e.getQuestionId(), e.getModelId()), () ->
                 AnswerEntity.<AnswerEntity>findById(new AnswerKey(e.getQuestionId(), e.getModelId())).flatMap(existing -> {
-                    boolean ok = e.getStatus() == ResponseStatus.OK;
-                    if (existing != null && (existing.ok() || !ok)) {
+                    if (existing != null && !AnswerPrecedence.replaces(ResponseStatus.valueOf(existing.status), e.getStatus())) {
                         return Uni.createFrom().voidItem();
                     }
                     AnswerEntity a = existing != null ? existing : new AnswerEntity();
