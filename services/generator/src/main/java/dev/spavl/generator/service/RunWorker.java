@@ -665,11 +665,10 @@ public class RunWorker {
                 + "where id = ?3", why, Instant.now(), item.id).replaceWithVoid();
     }
 
-    /** Within the round's transaction; true when the row is rejected (its last attempt). */
     /**
      * A row that failed this round (its prompts could not be written, or its rows stored) stays PENDING for the next
-     * round with the failure recorded; at {@code worker.max-item-attempts} it is rejected with {@code reason}. True
-     * when it was rejected.
+     * round with the failure recorded; at {@code worker.max-item-attempts} it is rejected with {@code reason}. Runs
+     * inside the caller's transaction. True when it was rejected.
      */
     private Uni<Boolean> recordFailure(RunItem item, RejectionReason reason, String detail) {
         metrics.counter(reason == RejectionReason.STORE_FAILED ? "spavl.generator.store.failures"
