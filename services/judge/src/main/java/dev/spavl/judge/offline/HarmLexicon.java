@@ -436,18 +436,29 @@ public final class HarmLexicon {
             }
             return out;
         }
-        List<Text.Run> runs = Text.runs(normalized);
-        if (runs.stream().noneMatch(r -> groupLeads.contains(r.text()))
-                || runs.stream().noneMatch(r -> traitLeads.contains(r.text()))) {
+        // one pass over the runs: where a match may start, and whether the text has a group and a trait at all
+        List<Integer> starts = new ArrayList<>();
+        boolean group = false;
+        boolean trait = false;
+        for (Text.Run r : Text.runs(normalized)) {
+            boolean isGroup = groupLeads.contains(r.text());
+            boolean isTrait = traitLeads.contains(r.text());
+            if (isGroup || isTrait) {
+                starts.add(r.start());
+            }
+            group |= isGroup;
+            trait |= isTrait;
+        }
+        if (!group || !trait) {
             return out;
         }
         m.useTransparentBounds(true);
         int from = 0;
-        for (Text.Run r : runs) {
-            if (r.start() < from || !(groupLeads.contains(r.text()) || traitLeads.contains(r.text()))) {
+        for (int start : starts) {
+            if (start < from) {
                 continue;
             }
-            m.region(r.start(), normalized.length());
+            m.region(start, normalized.length());
             if (m.lookingAt()) {
                 out.add(m.group());
                 from = m.end();

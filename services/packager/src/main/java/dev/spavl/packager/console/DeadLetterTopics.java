@@ -36,7 +36,6 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class DeadLetterTopics {
 
-    static final String SUFFIX = TopicNames.DEAD_LETTER_SUFFIX;
     /** Header names the dead-letter producers write (SmallRye's and the responder lanes'); never replayed. */
     static final String DLQ_HEADER_PREFIX = "dead-letter-";
     /** SmallRye's headers about a value it could not deserialize; describe the failure, not the event. */
@@ -161,7 +160,7 @@ public class DeadLetterTopics {
     private String requireDeadLetterTopic(String topic) {
         if (topic == null || !isDeadLetterTopic(topic)) {
             throw ConsoleInputException.badRequest("not a dead-letter topic", "'" + topic + "' is not a dead-letter topic: "
-                    + "their names are " + prefix + ".<topic>" + SUFFIX + "; only records in those can be listed and replayed");
+                    + "their names are " + prefix + ".<topic>" + TopicNames.DEAD_LETTER_SUFFIX + "; only records in those can be listed and replayed");
         }
         return topic;
     }
